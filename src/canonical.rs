@@ -1,0 +1,106 @@
+//! Canonical JSON: the same value always becomes the same bytes.
+//!
+//! Journal entries are hashed, and later become the leaves of a Merkle tree, so their bytes
+//! must not depend on field order, whitespace or the features another crate switches on in
+//! serde_json (its `preserve_order` would change key order). This writer produces the
+//! RFC 8785 (JCS) form for the values the journal holds: object keys sorted, no
+//! insignificant whitespace, strings escaped as serde_json escapes them (which is what JCS
+//! prescribes: `"` `\` and control characters only, everything else as UTF-8), and integers
+//! only. Floats are refused, so no number formatting question ever arises. Keys are sorted
+//! by their UTF-8 bytes; for the ASCII keys used here that is the JCS UTF-16 order.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Serializes `value` to canonical JSON bytes.
+///
+/// # Panics
+/// Panics if the value contains a float: journal payloads are built from integers and
+/// strings only, so a float is a programming error, not bad input.
+pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
+    let value = serde_json::to_value(value).expect("journal values serialize to JSON");
+    let mut out = Vec::with_capacity(256);
+    write_value(&value, &mut out);
+    out
+}
+
+/// Canonical JSON as a string (it is always valid UTF-8).
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    String::from_utf8(to_vec(value)).expect("canonical JSON is UTF-8")
+}
+
+fn write_value(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            assert!(
+                n.is_i64() || n.is_u64(),
+                "canonical JSON holds integers only, got {n}"
+            );
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            out.push(b'{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(key, out);
+                out.push(b':');
+                write_value(&map[key], out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    // serde_json's string escaping is exactly JCS's: \" \\ \b \f \n \r \t, other controls
+    // as \u00xx in lowercase hex, and nothing else escaped.
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_are_sorted_and_whitespace_is_dropped() {
+        let v = json!({"seq": 3, "actor": "ana", "payload": {"z": [1, 2], "a": null}});
+        assert_eq!(
+            to_string(&v),
+            r#"{"actor":"ana","payload":{"a":null,"z":[1,2]},"seq":3}"#
+        );
+    }
+
+    #[test]
+    fn strings_escape_as_jcs_says() {
+        let v = json!({"s": "q\"\\\u{8}\u{c}\n\r\t\u{1}/é👩‍💻"});
+        assert_eq!(
+            to_string(&v),
+            "{\"s\":\"q\\\"\\\\\\b\\f\\n\\r\\t\\u0001/é👩‍💻\"}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "integers only")]
+    fn floats_are_refused() {
+        to_vec(&json!({"x": 1.5}));
+    }
+}

@@ -1,0 +1,188 @@
+//! The command line: argument parsing, dispatch, and rendering results.
+//!
+//! One module per command; each has an `Args` (clap derive) and a `run` that calls the
+//! library and renders what it returns. Data goes to stdout, messages to stderr. Errors
+//! print as `error: ...` with any details and causes under it, and map to the exit codes
+//! of SPEC §4: 0 success, 1 error (nothing written), 2 usage, 3 a check failed. A closed
+//! pipe on stdout (`claimledger log | head`) ends the program quietly.
+
+mod audit;
+mod claim;
+mod init;
+mod list;
+mod log;
+mod output;
+mod party;
+mod source;
+mod status;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use output::Ctx;
+
+/// claimledger: a ledger for fact-checkers.
+///
+/// Records claims found in sources, who made them and through whom they reached the page,
+/// and their verification status over time; every source is stored byte-exact under its
+/// SHA-256 and every change is journaled.
+#[derive(Debug, Parser)]
+#[command(
+    name = "claimledger",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+struct Global {
+    /// The ledger file
+    #[arg(
+        long,
+        env = "CLAIMLEDGER_DB",
+        default_value = "claimledger.db",
+        global = true
+    )]
+    db: PathBuf,
+    /// Who is recording (default: your login name)
+    #[arg(
+        long = "as",
+        value_name = "NAME",
+        env = "CLAIMLEDGER_USER",
+        global = true
+    )]
+    actor: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
+    format: Format,
+    /// Shorthand for --format json
+    #[arg(long, global = true, conflicts_with = "csv")]
+    json: bool,
+    /// Shorthand for --format csv
+    #[arg(long, global = true)]
+    csv: bool,
+    /// Print only ids and hashes (or nothing) on success
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// When to use colour (honours NO_COLOR)
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text and tables for people
+    Table,
+    /// JSON for scripts
+    Json,
+    /// CSV for spreadsheets
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new ledger (refuses if the file exists)
+    Init(init::Args),
+    /// Store source documents and look at them
+    #[command(subcommand)]
+    Source(source::Command),
+    /// Name parties (claimants, conduits, deniers) and their aliases
+    #[command(subcommand)]
+    Party(party::Command),
+    /// Record claims anchored in sources
+    #[command(subcommand)]
+    Claim(claim::Command),
+    /// Set a claim's status, or see the status vocabulary
+    #[command(subcommand)]
+    Status(status::Command),
+    /// The status table: claims, who made them, where they stand
+    List(list::Args),
+    /// A claim's full provenance
+    Audit(audit::Args),
+    /// Journal entries, newest first
+    Log(log::Args),
+}
+
+/// Runs the program with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ctx = Ctx::new(
+        cli.global.db,
+        cli.global
+            .actor
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(login_name),
+        if cli.global.json {
+            Format::Json
+        } else if cli.global.csv {
+            Format::Csv
+        } else {
+            cli.global.format
+        },
+        cli.global.quiet,
+        color_choice(cli.global.color),
+    );
+    let result = match cli.command {
+        Command::Init(args) => init::run(args, &ctx),
+        Command::Source(cmd) => source::run(cmd, &ctx),
+        Command::Party(cmd) => party::run(cmd, &ctx),
+        Command::Claim(cmd) => claim::run(cmd, &ctx),
+        Command::Status(cmd) => status::run(cmd, &ctx),
+        Command::List(args) => list::run(args, &ctx),
+        Command::Audit(args) => audit::run(args, &ctx),
+        Command::Log(args) => log::run(args, &ctx),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            ctx.report_error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Whether to colour (stdout, stderr).
+fn color_choice(choice: Color) -> (bool, bool) {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        Color::Always => (true, true),
+        Color::Never => (false, false),
+        Color::Auto if no_color => (false, false),
+        Color::Auto => (
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+        ),
+    }
+}
+
+fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}

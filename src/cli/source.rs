@@ -1,0 +1,201 @@
+//! `claimledger source add|list|show`: store documents and look at them.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::output::or_dash;
+use super::{Ctx, Format};
+use crate::ledger::{Input, NewSource};
+use crate::source::{SourceMeta, short};
+
+/// Source subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Store a file's exact bytes (or stdin's, with -) and print its SHA-256
+    Add(AddArgs),
+    /// Documents and their versions
+    List,
+    /// One source version's record, and with --text its text with line numbers
+    Show(ShowArgs),
+}
+
+/// `source add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The file to store, or - for standard input
+    file: PathBuf,
+    /// Title or headline
+    #[arg(long)]
+    title: Option<String>,
+    /// Where it was captured from
+    #[arg(long)]
+    url: Option<String>,
+    /// Who published it
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Who wrote it
+    #[arg(long)]
+    author: Option<String>,
+    /// When it was published (YYYY-MM-DD or RFC 3339)
+    #[arg(long)]
+    published: Option<String>,
+    /// When it was captured (default: now)
+    #[arg(long)]
+    captured: Option<String>,
+}
+
+/// `source show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A SHA-256 prefix (6+ hex digits), DOC@latest or DOC@N
+    source: String,
+    /// Print the text with line numbers
+    #[arg(long)]
+    text: bool,
+}
+
+/// Runs a source subcommand.
+pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Add(args) => add(args, ctx),
+        Command::List => list(ctx),
+        Command::Show(args) => show(args, ctx),
+    }
+}
+
+fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let published = args
+        .published
+        .as_deref()
+        .map(|p| crate::dates::parse_date("--published", p))
+        .transpose()?;
+    let mut ledger = ctx.open()?;
+    let stdin_path = Path::new("<stdin>");
+    let input = if args.file.as_os_str() == "-" {
+        Input::Reader(Box::new(std::io::stdin().lock()), stdin_path)
+    } else {
+        Input::File(&args.file)
+    };
+    let added = ledger.add_source(
+        input,
+        NewSource {
+            meta: SourceMeta {
+                title: args.title,
+                url: args.url,
+                publisher: args.publisher,
+                author: args.author,
+                published,
+            },
+            captured: args.captured,
+        },
+    )?;
+    match ctx.format {
+        Format::Json => ctx.emit_json(&added)?,
+        _ => {
+            ctx.emit(&format!("{}\n", added.sha256))?;
+            if added.new {
+                ctx.note(&format!(
+                    "stored {} bytes ({}) as {}@{}",
+                    added.bytes, added.media_type, added.document, added.version
+                ));
+                if !added.is_text {
+                    ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it");
+                }
+            } else {
+                ctx.note(&format!(
+                    "already stored as {}@{}; nothing written",
+                    added.document, added.version
+                ));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let sources = ctx.open()?.sources()?;
+    if ctx.format == Format::Table && sources.is_empty() {
+        ctx.note("no sources yet; add one with `claimledger source add FILE`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = sources
+        .iter()
+        .map(|s| {
+            vec![
+                format!("{}@{}", s.document, s.version),
+                if ctx.format == Format::Table {
+                    short(&s.sha256).to_string()
+                } else {
+                    s.sha256.clone()
+                },
+                s.bytes.to_string(),
+                s.media_type.clone(),
+                s.captured_at.clone(),
+                or_dash(s.title.as_deref()),
+                or_dash(s.url.as_deref()),
+                s.appearances.to_string(),
+            ]
+        })
+        .collect();
+    ctx.emit_rows(
+        &sources,
+        &[
+            "version", "sha256", "bytes", "type", "captured", "title", "url", "quotes",
+        ],
+        rows,
+        |_, _| None,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(args: ShowArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let shown = ctx.open()?.show_source(&args.source, args.text)?;
+    if ctx.format == Format::Json {
+        ctx.emit_json(&shown)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = &shown.source;
+    let mut out = String::new();
+    if !args.text || !ctx.quiet {
+        let fields: [(&str, String); 13] = [
+            ("sha256", s.sha256.clone()),
+            (
+                "document",
+                format!("{} (version {} of {})", s.document, s.version, s.versions),
+            ),
+            ("bytes", s.bytes.to_string()),
+            ("type", s.media_type.clone()),
+            ("captured", s.captured_at.clone()),
+            ("file", or_dash(s.origin.as_deref())),
+            ("url", or_dash(s.url.as_deref())),
+            ("title", or_dash(s.title.as_deref())),
+            ("publisher", or_dash(s.publisher.as_deref())),
+            ("author", or_dash(s.author.as_deref())),
+            ("published", or_dash(s.published.as_deref())),
+            ("quotes", s.appearances.to_string()),
+            (
+                "bytes check",
+                if shown.bytes_ok {
+                    "ok: the stored bytes hash to this name".to_string()
+                } else {
+                    "FAILED: the stored bytes no longer hash to this name".to_string()
+                },
+            ),
+        ];
+        for (key, value) in fields {
+            out += &format!("{key:>11}: {value}\n");
+        }
+    }
+    if let Some(text) = &shown.text {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let width = lines.len().to_string().len();
+        for (i, line) in lines.iter().enumerate() {
+            out += &format!("{:>width$} │ {}\n", i + 1, line.trim_end_matches('\r'));
+        }
+    }
+    ctx.emit(&out)?;
+    Ok(ExitCode::SUCCESS)
+}

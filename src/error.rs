@@ -1,0 +1,220 @@
+//! Typed errors of the library.
+//!
+//! Every variant renders as one line that says what was wrong and what to do about it.
+//! Some errors carry more to show (the candidates of an ambiguous prefix, the places a
+//! quote was found, the closest passage); [`Error::details`] gives those lines, which the
+//! command line prints under the message. All of them mean "nothing was written".
+
+use std::path::PathBuf;
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One place a quote was found, for messages that list several.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Site {
+    /// Start in code points.
+    pub start: usize,
+    /// End in code points, exclusive.
+    pub end: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in code points.
+    pub column: usize,
+    /// The match with a little context on each side, on one line.
+    pub context: String,
+}
+
+/// What the library can refuse to do, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "no ledger at {}; create one with `claimledger init`, or point --db (or CLAIMLEDGER_DB) at an existing ledger",
+        path.display()
+    )]
+    NoLedger { path: PathBuf },
+
+    #[error(
+        "a file already exists at {}; `init` never overwrites: pick another --db path",
+        path.display()
+    )]
+    LedgerExists { path: PathBuf },
+
+    #[error("{} is not a claimledger ledger ({reason}); check the --db path", path.display())]
+    NotALedger { path: PathBuf, reason: String },
+
+    #[error(
+        "the ledger at {} has schema version {found}, newer than this claimledger understands (up to {supported}); upgrade claimledger to open it",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{} is a directory; give the path of a file, or - for standard input", path.display())]
+    IsDirectory { path: PathBuf },
+
+    #[error("{} is empty; there is nothing to record", path.display())]
+    EmptySource { path: PathBuf },
+
+    #[error("source '{0}' not found; `claimledger source list` shows the sources in this ledger")]
+    UnknownSource(String),
+
+    #[error(
+        "source prefix '{prefix}' is ambiguous: it matches {} sources; give more hex digits",
+        candidates.len()
+    )]
+    AmbiguousSource {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+
+    #[error(
+        "source prefix '{0}' is too short; give at least 6 hex digits of the SHA-256, or DOC@latest"
+    )]
+    ShortPrefix(String),
+
+    #[error("document '{name}' has {count} version(s), so it has no version {wanted}")]
+    NoSuchVersion {
+        name: String,
+        count: i64,
+        wanted: i64,
+    },
+
+    #[error(
+        "source {short} is {media_type}, not UTF-8 text; quotes can only be anchored in text (cite it as evidence with `status set --evidence`)"
+    )]
+    NotText { short: String, media_type: String },
+
+    #[error("the quote is empty; pass the words of the claim with --quote")]
+    EmptyQuote,
+
+    #[error(
+        "the quote was not found in source {short}; check it against `claimledger source show {short} --text`"
+    )]
+    QuoteNotFound {
+        short: String,
+        closest: Option<Box<Site>>,
+        differences: Vec<String>,
+    },
+
+    #[error(
+        "the quote occurs {} times in source {short}; pick one with --occurrence N (1 to {}) or quote more words",
+        sites.len(), sites.len()
+    )]
+    QuoteAmbiguous { short: String, sites: Vec<Site> },
+
+    #[error(
+        "--occurrence {wanted} is out of range: the quote occurs {} time(s) in source {short}",
+        sites.len()
+    )]
+    OccurrenceOutOfRange {
+        short: String,
+        wanted: usize,
+        sites: Vec<Site>,
+    },
+
+    #[error(
+        "claim {claim} already has that appearance (source {short}, code points {start}..{end})"
+    )]
+    DuplicateAppearance {
+        claim: String,
+        short: String,
+        start: usize,
+        end: usize,
+    },
+
+    #[error("claim '{0}' not found; `claimledger list` shows claim ids (C1, C2, ...)")]
+    UnknownClaim(String),
+
+    #[error("unknown status '{name}'; known statuses: {}", known.join(", "))]
+    UnknownStatus { name: String, known: Vec<String> },
+
+    #[error("status '{status}' needs a party: say who with --by (for example --by Kyiv)")]
+    StatusNeedsParty { status: String },
+
+    #[error("--quote needs --evidence: say which source the quote is in")]
+    QuoteWithoutEvidence,
+
+    #[error("party name is empty; give a name")]
+    EmptyPartyName,
+
+    #[error("party '{0}' not found; `claimledger party list` shows the parties and their names")]
+    UnknownParty(String),
+
+    #[error("the name '{name}' already belongs to {party}; parties are matched case-insensitively")]
+    NameTaken { name: String, party: String },
+
+    #[error("unknown party kind '{kind}'; use one of: {}", crate::party::PartyKind::NAMES.join(", "))]
+    UnknownPartyKind { kind: String },
+
+    #[error(
+        "the claimant cannot also be a conduit of the same claim ('{0}'); list conduits with --via only"
+    )]
+    ClaimantIsConduit(String),
+
+    #[error("invalid {what} '{value}': {expected}")]
+    InvalidValue {
+        what: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+
+    #[error("journal entry #{seq} cannot be read: {reason}")]
+    BadEntry { seq: i64, reason: String },
+
+    #[error("cannot write to standard output: {0}")]
+    Output(#[source] std::io::Error),
+
+    #[error("ledger database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("ledger database error: {0}")]
+    SqlValue(#[from] rusqlite::types::FromSqlError),
+}
+
+impl Error {
+    /// Lines to print under the message: candidates, matches, the closest passage.
+    pub fn details(&self) -> Vec<String> {
+        match self {
+            Error::AmbiguousSource { candidates, .. } => candidates.clone(),
+            Error::QuoteAmbiguous { sites, .. } | Error::OccurrenceOutOfRange { sites, .. } => {
+                sites
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        format!(
+                            "--occurrence {}: line {}:{}  {}",
+                            i + 1,
+                            s.line,
+                            s.column,
+                            s.context
+                        )
+                    })
+                    .collect()
+            }
+            Error::QuoteNotFound {
+                closest: Some(site),
+                differences,
+                ..
+            } => {
+                let mut lines = vec![format!(
+                    "closest passage, line {}:{}: {}",
+                    site.line, site.column, site.context
+                )];
+                lines.extend(differences.iter().map(|d| format!("  {d}")));
+                lines
+            }
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The journal: every change to a ledger, in order, as hashable entries.
+//!
+//! An entry is a sequence number, a time, an actor, a kind and a payload. Its *bytes* are
+//! the canonical JSON (see [`crate::canonical`]) of the object
+//! `{"actor","kind","payload","seq","time"}`, so the same entry always hashes the same, on
+//! any machine, with any build. The entries are the record: the tables people query are
+//! derived from them (src/store/project.rs) and can be rebuilt from them. Sequence numbers
+//! start at 0, so an entry's sequence number is its leaf index in the Merkle tree.
+//!
+//! Payloads name parties by id and also keep the name as the user typed it (`as`), so
+//! history reads as it was written even after names change.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::anchor::Anchor;
+use crate::canonical;
+use crate::source::SourceMeta;
+
+/// One journal entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Position in the journal, from 0.
+    pub seq: i64,
+    /// When it was recorded (RFC 3339 UTC).
+    pub time: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// What changed.
+    pub event: Event,
+}
+
+/// A party as an entry names it: its id, and the name the user typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyRef {
+    /// The party's id.
+    pub id: i64,
+    /// The name as typed.
+    #[serde(rename = "as")]
+    pub typed: String,
+}
+
+/// An appearance of a claim as an entry records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppearanceRecord {
+    /// The appearance id.
+    pub id: i64,
+    /// The source version (full SHA-256).
+    pub source: String,
+    /// The quote as the user typed it.
+    pub quote: String,
+    /// Where it was anchored.
+    #[serde(flatten)]
+    pub anchor: Anchor,
+}
+
+/// Evidence for a status: a source version, optionally a quote in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The source version (full SHA-256).
+    pub source: String,
+    /// The quote in it, if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<Anchor>,
+}
+
+/// Every kind of change, with its payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload")]
+pub enum Event {
+    /// The ledger was created.
+    #[serde(rename = "ledger.init")]
+    LedgerInit {
+        /// The checkpoint origin line.
+        origin: String,
+        /// The program that created it.
+        software: String,
+    },
+    /// A source version was stored.
+    #[serde(rename = "source.add")]
+    SourceAdd {
+        /// SHA-256 of the bytes.
+        sha256: String,
+        /// Number of bytes.
+        size: u64,
+        /// Sniffed media type.
+        media_type: String,
+        /// Whether the bytes are UTF-8 text.
+        is_text: bool,
+        /// When it was captured.
+        captured_at: String,
+        /// The file name it was read from (None for standard input).
+        origin: Option<String>,
+        /// The document it is a version of.
+        document: i64,
+        /// The document's name.
+        document_name: String,
+        /// Its 1-based number among the document's versions.
+        version: i64,
+        /// Descriptive metadata.
+        #[serde(flatten)]
+        meta: SourceMeta,
+    },
+    /// A party was named.
+    #[serde(rename = "party.add")]
+    PartyAdd {
+        /// Its id.
+        id: i64,
+        /// Its display name.
+        name: String,
+        /// Its kind.
+        kind: crate::party::PartyKind,
+        /// A description ("a senior Ukrainian official").
+        description: Option<String>,
+        /// Other names it goes by.
+        aliases: Vec<String>,
+    },
+    /// A party got another name.
+    #[serde(rename = "party.alias")]
+    PartyAlias {
+        /// The party.
+        party: PartyRef,
+        /// The new name.
+        alias: String,
+    },
+    /// A claim was recorded.
+    #[serde(rename = "claim.add")]
+    ClaimAdd {
+        /// Its id (`C1`).
+        id: String,
+        /// The fact-checker's wording of it.
+        statement: String,
+        /// Who made it.
+        claimant: PartyRef,
+        /// Through whom it reached the page, outermost last.
+        via: Vec<PartyRef>,
+        /// When it was said, if known.
+        said: Option<String>,
+        /// Where it appears.
+        appearance: AppearanceRecord,
+    },
+    /// Another appearance of a claim.
+    #[serde(rename = "claim.cite")]
+    ClaimCite {
+        /// The claim.
+        claim: String,
+        /// Where it appears.
+        appearance: AppearanceRecord,
+    },
+    /// A status event.
+    #[serde(rename = "status.set")]
+    StatusSet {
+        /// The claim.
+        claim: String,
+        /// The status name.
+        status: String,
+        /// The party it names ("by Kyiv").
+        by: Option<PartyRef>,
+        /// What it rests on.
+        evidence: Option<Evidence>,
+        /// A note.
+        note: Option<String>,
+    },
+}
+
+impl Event {
+    /// The entry kind, as the journal's `kind` column holds it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::LedgerInit { .. } => "ledger.init",
+            Event::SourceAdd { .. } => "source.add",
+            Event::PartyAdd { .. } => "party.add",
+            Event::PartyAlias { .. } => "party.alias",
+            Event::ClaimAdd { .. } => "claim.add",
+            Event::ClaimCite { .. } => "claim.cite",
+            Event::StatusSet { .. } => "status.set",
+        }
+    }
+
+    /// One line saying what the entry did, for `log`.
+    pub fn summary(&self) -> String {
+        match self {
+            Event::LedgerInit { origin, .. } => format!("ledger created, origin {origin}"),
+            Event::SourceAdd {
+                sha256,
+                size,
+                document_name,
+                version,
+                ..
+            } => format!(
+                "{}@{version} {} ({size} bytes)",
+                document_name,
+                crate::source::short(sha256)
+            ),
+            Event::PartyAdd { name, aliases, .. } if aliases.is_empty() => name.clone(),
+            Event::PartyAdd { name, aliases, .. } => format!("{name} = {}", aliases.join(" = ")),
+            Event::PartyAlias { party, alias } => format!("{} = {alias}", party.typed),
+            Event::ClaimAdd {
+                id,
+                claimant,
+                appearance,
+                ..
+            } => format!(
+                "{id} by {} in {} at {}..{}",
+                claimant.typed,
+                crate::source::short(&appearance.source),
+                appearance.anchor.start,
+                appearance.anchor.end
+            ),
+            Event::ClaimCite { claim, appearance } => format!(
+                "{claim} also in {} at {}..{}",
+                crate::source::short(&appearance.source),
+                appearance.anchor.start,
+                appearance.anchor.end
+            ),
+            Event::StatusSet {
+                claim, status, by, ..
+            } => match by {
+                Some(by) => format!("{claim} {status} by {}", by.typed),
+                None => format!("{claim} {status}"),
+            },
+        }
+    }
+
+    /// The payload as canonical JSON.
+    pub fn payload_json(&self) -> String {
+        let tagged = serde_json::to_value(self).expect("events serialize");
+        canonical::to_string(&tagged["payload"])
+    }
+
+    /// Rebuilds an event from its kind and payload, as stored.
+    pub fn from_parts(kind: &str, payload: &str) -> Result<Event, String> {
+        let payload: serde_json::Value =
+            serde_json::from_str(payload).map_err(|e| format!("payload is not JSON: {e}"))?;
+        let tagged = serde_json::json!({ "kind": kind, "payload": payload });
+        serde_json::from_value(tagged).map_err(|e| format!("not a {kind} payload: {e}"))
+    }
+}
+
+impl Entry {
+    /// The entry's canonical bytes: what is hashed and what the Merkle leaf covers.
+    pub fn bytes(&self) -> Vec<u8> {
+        let tagged = serde_json::to_value(&self.event).expect("events serialize");
+        let object = serde_json::json!({
+            "actor": self.actor,
+            "kind": self.event.kind(),
+            "payload": tagged["payload"],
+            "seq": self.seq,
+            "time": self.time,
+        });
+        canonical::to_vec(&object)
+    }
+
+    /// SHA-256 of the entry bytes, in lowercase hex.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        Entry {
+            seq: 4,
+            time: "2026-01-02T03:04:05.006Z".into(),
+            actor: "ana".into(),
+            event: Event::StatusSet {
+                claim: "C1".into(),
+                status: "denied".into(),
+                by: Some(PartyRef {
+                    id: 2,
+                    typed: "kyiv".into(),
+                }),
+                evidence: None,
+                note: Some("said on TV".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn entry_bytes_are_canonical_and_stable() {
+        let bytes = String::from_utf8(entry().bytes()).unwrap();
+        assert_eq!(
+            bytes,
+            r#"{"actor":"ana","kind":"status.set","payload":{"by":{"as":"kyiv","id":2},"claim":"C1","evidence":null,"note":"said on TV","status":"denied"},"seq":4,"time":"2026-01-02T03:04:05.006Z"}"#
+        );
+        // The hash is the SHA-256 of exactly those bytes.
+        assert_eq!(entry().hash(), crate::source::sha256_hex(bytes.as_bytes()));
+    }
+
+    #[test]
+    fn payloads_round_trip_through_storage() {
+        let e = entry();
+        let back = Event::from_parts(e.event.kind(), &e.event.payload_json()).unwrap();
+        assert_eq!(back, e.event);
+    }
+}

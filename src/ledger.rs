@@ -1,0 +1,976 @@
+//! The ledger: what users do, as operations that check their input, append journal
+//! entries and return what happened. Each operation is one transaction.
+//!
+//! This module knows nothing of the terminal: it takes plain values and returns plain
+//! values (which the command line renders as text, JSON or CSV).
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::anchor::{Anchor, AnchorError, Text};
+use crate::claim;
+use crate::error::{Error, Result};
+use crate::journal::{AppearanceRecord, Entry, Event, Evidence, PartyRef};
+use crate::party::{PartyKind, clean_name};
+use crate::source::{SourceMeta, short};
+use crate::store::queries::{
+    AppearanceRow, ClaimCore, ClaimFilter, ClaimRow, IdTable, PartyRow, SourceRow, StatusEventRow,
+};
+use crate::store::{Store, Tx};
+use crate::{dates, source};
+
+/// An open ledger and who is acting on it.
+pub struct Ledger {
+    store: Store,
+    actor: String,
+}
+
+/// Where source bytes come from.
+pub enum Input<'a> {
+    /// A file.
+    File(&'a Path),
+    /// Standard input (or any reader), with a name for messages.
+    Reader(Box<dyn Read + 'a>, &'a Path),
+}
+
+/// What `source add` needs besides the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct NewSource {
+    /// Descriptive metadata.
+    pub meta: SourceMeta,
+    /// When it was captured (default: now).
+    pub captured: Option<String>,
+}
+
+/// What `source add` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceAdded {
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Number of bytes.
+    pub bytes: i64,
+    /// Whether this added a version (false: the same bytes were already stored).
+    pub new: bool,
+    /// Media type.
+    pub media_type: String,
+    /// Whether quotes can be anchored in it.
+    pub is_text: bool,
+    /// Its document.
+    pub document: String,
+    /// Its version number in the document.
+    pub version: i64,
+}
+
+/// What `claim add` needs.
+#[derive(Debug, Clone, Default)]
+pub struct NewClaim {
+    /// The source version, as the user referred to it.
+    pub source: String,
+    /// The quote.
+    pub quote: String,
+    /// Which occurrence, if the quote occurs more than once.
+    pub occurrence: Option<usize>,
+    /// Who made the claim.
+    pub claimant: String,
+    /// Through whom it reached the page, outermost last.
+    pub via: Vec<String>,
+    /// The fact-checker's wording (default: the quote as found).
+    pub statement: Option<String>,
+    /// When it was said.
+    pub said: Option<String>,
+    /// An initial status.
+    pub status: Option<NewStatus>,
+}
+
+/// A status to set.
+#[derive(Debug, Clone, Default)]
+pub struct NewStatus {
+    /// Status name or label.
+    pub status: String,
+    /// The party it names.
+    pub by: Option<String>,
+    /// Evidence source version.
+    pub evidence: Option<String>,
+    /// A quote in the evidence.
+    pub quote: Option<String>,
+    /// Which occurrence of that quote.
+    pub occurrence: Option<usize>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+/// An appearance as reported to the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppearanceOut {
+    /// Source version (full SHA-256).
+    pub source: String,
+    /// Start in code points.
+    pub start: usize,
+    /// End in code points, exclusive.
+    pub end: usize,
+    /// Exact text.
+    pub exact: String,
+    /// Context before.
+    pub prefix: String,
+    /// Context after.
+    pub suffix: String,
+    /// Found only after normalization.
+    pub normalized: bool,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// 1-based column of the start, in code points.
+    pub column: usize,
+}
+
+/// What `claim add` and `claim cite` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRecorded {
+    /// The claim id.
+    pub id: String,
+    /// The statement.
+    pub statement: String,
+    /// The claimant's display name.
+    pub claimant: String,
+    /// Conduits' display names.
+    pub via: Vec<String>,
+    /// The appearances recorded by this action.
+    pub appearances: Vec<AppearanceOut>,
+    /// The claim's status as one phrase.
+    pub status_label: String,
+    /// Parties this action created because their names were new.
+    pub new_parties: Vec<String>,
+}
+
+/// What `status set` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRecorded {
+    /// The claim.
+    pub id: String,
+    /// The status name.
+    pub status: String,
+    /// The phrase ("denied by Kyiv").
+    pub status_label: String,
+    /// Journal entry.
+    pub seq: i64,
+    /// Parties this action created.
+    pub new_parties: Vec<String>,
+}
+
+/// What `party add` / `party alias` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRecorded {
+    /// Party id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// All names it goes by now.
+    pub names: Vec<String>,
+}
+
+/// A claim's full provenance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    /// The claim's own fields.
+    #[serde(flatten)]
+    pub claim: ClaimCore,
+    /// Each appearance, with where it is and whether its source still checks out.
+    pub appearances: Vec<AuditAppearance>,
+    /// How each appearance fares in every version of its document.
+    pub versions: Vec<VersionState>,
+    /// Status events, oldest first.
+    pub history: Vec<StatusEventRow>,
+    /// The journal entries behind all of it.
+    pub entries: Vec<AuditEntry>,
+}
+
+/// One appearance in an audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditAppearance {
+    /// As stored.
+    #[serde(flatten)]
+    pub appearance: AppearanceRow,
+    /// The source version's record.
+    pub source_info: SourceRow,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in code points.
+    pub column: usize,
+    /// Whether the stored bytes still hash to the source's name.
+    pub bytes_ok: bool,
+    /// Whether the stored text between start and end is still `exact`.
+    pub span_ok: bool,
+}
+
+/// How one appearance fares in one version of its document.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionState {
+    /// The appearance.
+    pub appearance: i64,
+    /// The version.
+    pub sha256: String,
+    /// Its number in the document.
+    pub version: i64,
+    /// unchanged, moved, changed or missing.
+    pub state: String,
+    /// Span in that version, if found.
+    pub start: Option<i64>,
+    /// Span end, if found.
+    pub end: Option<i64>,
+}
+
+/// A journal entry behind a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    /// Sequence number (= Merkle leaf index).
+    pub seq: i64,
+    /// When.
+    pub time: String,
+    /// Who.
+    pub actor: String,
+    /// Kind.
+    pub kind: String,
+    /// SHA-256 of the entry bytes as stored.
+    pub hash: String,
+    /// Whether the stored hash is still the hash of the entry's bytes.
+    pub hash_ok: bool,
+}
+
+/// A source version and, if asked for, its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceShown {
+    /// The record.
+    #[serde(flatten)]
+    pub source: SourceRow,
+    /// Whether the stored bytes still hash to its name.
+    pub bytes_ok: bool,
+    /// The text, when asked for and the source is text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Ledger {
+    /// Creates a ledger at `path`. `origin` is its checkpoint origin line (default: a
+    /// random one).
+    pub fn init(path: &Path, actor: &str, origin: Option<String>) -> Result<(Ledger, String)> {
+        let origin = match origin {
+            Some(o) => {
+                let o = o.trim().to_string();
+                if o.is_empty() || o.contains('\n') {
+                    return Err(Error::InvalidValue {
+                        what: "--origin",
+                        value: o,
+                        expected: "expected one non-empty line, such as example.org/factcheck",
+                    });
+                }
+                o
+            }
+            None => default_origin(),
+        };
+        let store = Store::create(
+            path,
+            &dates::now(),
+            actor,
+            Event::LedgerInit {
+                origin: origin.clone(),
+                software: format!("claimledger {}", env!("CARGO_PKG_VERSION")),
+            },
+        )?;
+        Ok((
+            Ledger {
+                store,
+                actor: actor.to_string(),
+            },
+            origin,
+        ))
+    }
+
+    /// Opens the ledger at `path`.
+    pub fn open(path: &Path, actor: &str) -> Result<Ledger> {
+        Ok(Ledger {
+            store: Store::open(path)?,
+            actor: actor.to_string(),
+        })
+    }
+
+    /// Where the ledger is.
+    pub fn path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// Stores a source version. The same bytes again return the existing version and write
+    /// nothing.
+    pub fn add_source(&mut self, input: Input<'_>, new: NewSource) -> Result<SourceAdded> {
+        let captured = match &new.captured {
+            Some(c) => dates::parse_date("--captured", c)?,
+            None => dates::now(),
+        };
+        let (reader, path, origin): (Box<dyn Read>, &Path, Option<String>) = match input {
+            Input::File(path) => {
+                let meta = std::fs::metadata(path).map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                if meta.is_dir() {
+                    return Err(Error::IsDirectory {
+                        path: path.to_path_buf(),
+                    });
+                }
+                let file = std::fs::File::open(path).map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                (Box::new(file), path, name)
+            }
+            Input::Reader(reader, path) => (reader, path, None),
+        };
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        let blob = tx.begin_blob()?;
+        let print = source::stream(reader, path, |i, chunk| tx.write_chunk(blob, i, chunk))?;
+        if print.size == 0 {
+            return Err(Error::EmptySource {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(existing) = tx.source(&print.sha256)? {
+            // Known bytes: dropping the transaction discards the chunks just written.
+            return Ok(SourceAdded {
+                sha256: existing.sha256,
+                bytes: existing.bytes,
+                new: false,
+                media_type: existing.media_type,
+                is_text: existing.is_text,
+                document: existing.document,
+                version: existing.version,
+            });
+        }
+        tx.finish_blob(blob, &print.sha256, print.size)?;
+        let document = tx.next_id(IdTable::Documents)?;
+        let document_name = unique_document_name(&tx, &new.meta, origin.as_deref())?;
+        tx.append(
+            &time,
+            &self.actor,
+            Event::SourceAdd {
+                sha256: print.sha256.clone(),
+                size: print.size,
+                media_type: print.media_type.clone(),
+                is_text: print.is_text,
+                captured_at: captured,
+                origin,
+                document,
+                document_name: document_name.clone(),
+                version: 1,
+                meta: new.meta,
+            },
+        )?;
+        tx.commit()?;
+        Ok(SourceAdded {
+            sha256: print.sha256,
+            bytes: print.size as i64,
+            new: true,
+            media_type: print.media_type,
+            is_text: print.is_text,
+            document: document_name,
+            version: 1,
+        })
+    }
+
+    /// Every source version.
+    pub fn sources(&mut self) -> Result<Vec<SourceRow>> {
+        self.store.begin_read()?.sources()
+    }
+
+    /// One source version, with its text if `with_text`.
+    pub fn show_source(&mut self, reference: &str, with_text: bool) -> Result<SourceShown> {
+        let tx = self.store.begin_read()?;
+        let source = tx.resolve_source(reference)?;
+        let bytes_ok = tx
+            .rehash_blob(&source.sha256)?
+            .is_some_and(|(hash, _)| hash == source.sha256);
+        let text = if with_text {
+            Some(load_text(&tx, &source)?)
+        } else {
+            None
+        };
+        Ok(SourceShown {
+            source,
+            bytes_ok,
+            text,
+        })
+    }
+
+    /// Names a new party.
+    pub fn add_party(
+        &mut self,
+        name: &str,
+        kind: Option<&str>,
+        description: Option<String>,
+        aliases: &[String],
+    ) -> Result<PartyRecorded> {
+        let name = clean_name(name)?;
+        let kind = kind
+            .map(PartyKind::parse)
+            .transpose()?
+            .unwrap_or(PartyKind::Unknown);
+        let mut names = vec![name.clone()];
+        for alias in aliases {
+            let alias = clean_name(alias)?;
+            if !names
+                .iter()
+                .any(|n| crate::party::name_key(n) == crate::party::name_key(&alias))
+            {
+                names.push(alias);
+            }
+        }
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        for n in &names {
+            if let Some((_, owner)) = tx.party_by_name(n)? {
+                return Err(Error::NameTaken {
+                    name: n.clone(),
+                    party: owner,
+                });
+            }
+        }
+        let id = tx.next_id(IdTable::Parties)?;
+        tx.append(
+            &time,
+            &self.actor,
+            Event::PartyAdd {
+                id,
+                name: name.clone(),
+                kind,
+                description,
+                aliases: names[1..].to_vec(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(PartyRecorded { id, name, names })
+    }
+
+    /// Gives a party another name.
+    pub fn alias_party(&mut self, name: &str, alias: &str) -> Result<PartyRecorded> {
+        let alias = clean_name(alias)?;
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        let (id, display) = tx
+            .party_by_name(name)?
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
+        if let Some((_, owner)) = tx.party_by_name(&alias)? {
+            return Err(Error::NameTaken {
+                name: alias,
+                party: owner,
+            });
+        }
+        tx.append(
+            &time,
+            &self.actor,
+            Event::PartyAlias {
+                party: PartyRef {
+                    id,
+                    typed: name.to_string(),
+                },
+                alias: alias.clone(),
+            },
+        )?;
+        let names = party_names(&tx, id)?;
+        tx.commit()?;
+        Ok(PartyRecorded {
+            id,
+            name: display,
+            names,
+        })
+    }
+
+    /// The status vocabulary.
+    pub fn statuses(&mut self) -> Result<Vec<crate::status::Status>> {
+        self.store.begin_read()?.statuses()
+    }
+
+    /// Every party.
+    pub fn parties(&mut self) -> Result<Vec<PartyRow>> {
+        self.store.begin_read()?.parties()
+    }
+
+    /// Records a claim anchored in a source, with its claimant, conduits and (optionally) a
+    /// first status.
+    pub fn add_claim(&mut self, new: NewClaim) -> Result<ClaimRecorded> {
+        let said = new
+            .said
+            .as_deref()
+            .map(|s| dates::parse_date("--said", s))
+            .transpose()?;
+        let time = dates::now();
+        let actor = self.actor.clone();
+        let tx = self.store.begin_write()?;
+        let source = tx.resolve_source(&new.source)?;
+        let text = load_text(&tx, &source)?;
+        let anchor = anchor_quote(&text, &source.sha256, &new.quote, new.occurrence)?;
+        let status = new
+            .status
+            .as_ref()
+            .map(|s| check_status(&tx, s))
+            .transpose()?;
+        let evidence = match &new.status {
+            Some(s) => evidence(&tx, s)?,
+            None => None,
+        };
+        let mut created = Vec::new();
+        let claimant = party_for(&tx, &time, &actor, &new.claimant, &mut created)?;
+        let mut via = Vec::new();
+        for name in &new.via {
+            let party = party_for(&tx, &time, &actor, name, &mut created)?;
+            if party.id == claimant.id {
+                return Err(Error::ClaimantIsConduit(name.clone()));
+            }
+            via.push(party);
+        }
+        let number = tx.next_id(IdTable::Claims)?;
+        let id = claim::id(number);
+        let statement = new
+            .statement
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| anchor.exact.clone());
+        let appearance = AppearanceRecord {
+            id: tx.next_id(IdTable::Appearances)?,
+            source: source.sha256.clone(),
+            quote: new.quote.clone(),
+            anchor: anchor.clone(),
+        };
+        tx.append(
+            &time,
+            &actor,
+            Event::ClaimAdd {
+                id: id.clone(),
+                statement,
+                claimant,
+                via,
+                said,
+                appearance,
+            },
+        )?;
+        if let (Some(status), Some(new_status)) = (status, &new.status) {
+            let by = new_status
+                .by
+                .as_deref()
+                .map(|b| party_for(&tx, &time, &actor, b, &mut created))
+                .transpose()?;
+            tx.append(
+                &time,
+                &actor,
+                Event::StatusSet {
+                    claim: id.clone(),
+                    status,
+                    by,
+                    evidence,
+                    note: new_status.note.clone(),
+                },
+            )?;
+        }
+        let core = tx.claim(number, &id)?;
+        tx.commit()?;
+        Ok(ClaimRecorded {
+            id,
+            statement: core.statement,
+            claimant: core.claimant,
+            via: core.via,
+            appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
+            status_label: core.status_label,
+            new_parties: created,
+        })
+    }
+
+    /// Records one more appearance of a claim.
+    pub fn cite_claim(
+        &mut self,
+        claim_ref: &str,
+        source_ref: &str,
+        quote: &str,
+        occurrence: Option<usize>,
+    ) -> Result<ClaimRecorded> {
+        let number = claim::parse_id(claim_ref)?;
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        let core = tx.claim(number, claim_ref)?;
+        let source = tx.resolve_source(source_ref)?;
+        let text = load_text(&tx, &source)?;
+        let anchor = anchor_quote(&text, &source.sha256, quote, occurrence)?;
+        if tx.has_appearance(&core.id, &source.sha256, anchor.start, anchor.end)? {
+            return Err(Error::DuplicateAppearance {
+                claim: core.id,
+                short: short(&source.sha256).to_string(),
+                start: anchor.start,
+                end: anchor.end,
+            });
+        }
+        let appearance = AppearanceRecord {
+            id: tx.next_id(IdTable::Appearances)?,
+            source: source.sha256.clone(),
+            quote: quote.to_string(),
+            anchor: anchor.clone(),
+        };
+        tx.append(
+            &time,
+            &self.actor,
+            Event::ClaimCite {
+                claim: core.id.clone(),
+                appearance,
+            },
+        )?;
+        tx.commit()?;
+        Ok(ClaimRecorded {
+            id: core.id,
+            statement: core.statement,
+            claimant: core.claimant,
+            via: core.via,
+            appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
+            status_label: core.status_label,
+            new_parties: Vec::new(),
+        })
+    }
+
+    /// Records a status event.
+    pub fn set_status(&mut self, claim_ref: &str, new: NewStatus) -> Result<StatusRecorded> {
+        let number = claim::parse_id(claim_ref)?;
+        let time = dates::now();
+        let actor = self.actor.clone();
+        let tx = self.store.begin_write()?;
+        let core = tx.claim(number, claim_ref)?;
+        let status = check_status(&tx, &new)?;
+        let evidence = evidence(&tx, &new)?;
+        let mut created = Vec::new();
+        let by = new
+            .by
+            .as_deref()
+            .map(|b| party_for(&tx, &time, &actor, b, &mut created))
+            .transpose()?;
+        let entry = tx.append(
+            &time,
+            &actor,
+            Event::StatusSet {
+                claim: core.id.clone(),
+                status: status.clone(),
+                by,
+                evidence,
+                note: new.note.clone().filter(|n| !n.trim().is_empty()),
+            },
+        )?;
+        let after = tx.claim(number, claim_ref)?;
+        tx.commit()?;
+        Ok(StatusRecorded {
+            id: core.id,
+            status,
+            status_label: after.status_label,
+            seq: entry.seq,
+            new_parties: created,
+        })
+    }
+
+    /// The status table. Party filters resolve through aliases; an unknown name is an error.
+    pub fn list(
+        &mut self,
+        status: Option<&str>,
+        claimant: Option<&str>,
+        via: Option<&str>,
+        source: Option<&str>,
+    ) -> Result<Vec<ClaimRow>> {
+        let tx = self.store.begin_read()?;
+        let party = |name: &str| -> Result<i64> {
+            tx.party_by_name(name)?
+                .map(|(id, _)| id)
+                .ok_or_else(|| Error::UnknownParty(name.to_string()))
+        };
+        let filter = ClaimFilter {
+            status: status.map(|s| tx.status(s)).transpose()?.map(|s| s.name),
+            claimant: claimant.map(party).transpose()?,
+            via: via.map(party).transpose()?,
+            source: source
+                .map(|s| tx.resolve_source(s))
+                .transpose()?
+                .map(|s| s.sha256),
+        };
+        tx.claims(&filter)
+    }
+
+    /// A claim's full provenance.
+    pub fn audit(&mut self, claim_ref: &str) -> Result<Audit> {
+        let number = claim::parse_id(claim_ref)?;
+        let tx = self.store.begin_read()?;
+        let core = tx.claim(number, claim_ref)?;
+        let mut appearances = Vec::new();
+        let mut versions = Vec::new();
+        for a in tx.appearances(&core.id)? {
+            let source_info = tx
+                .source(&a.source)?
+                .ok_or_else(|| Error::UnknownSource(a.source.clone()))?;
+            let bytes = tx.blob_bytes(&a.source)?;
+            let bytes_ok = bytes
+                .as_deref()
+                .is_some_and(|b| source::sha256_hex(b) == a.source);
+            let text = bytes
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            let t = Text::new(&text);
+            let (line, column) = t.line_column(a.start as usize);
+            let span_ok = (a.end as usize) <= text.chars().count()
+                && t.slice(a.start as usize, a.end as usize) == a.exact;
+            versions.push(VersionState {
+                appearance: a.id,
+                sha256: a.source.clone(),
+                version: source_info.version,
+                state: if span_ok { "unchanged" } else { "missing" }.to_string(),
+                start: Some(a.start),
+                end: Some(a.end),
+            });
+            appearances.push(AuditAppearance {
+                appearance: a,
+                source_info,
+                line,
+                column,
+                bytes_ok,
+                span_ok,
+            });
+        }
+        let history = tx.status_history(&core.id)?;
+        let entries = tx
+            .entries_at(&tx.claim_entry_seqs(&core.id)?)?
+            .into_iter()
+            .map(|(entry, hash)| AuditEntry {
+                hash_ok: entry.hash() == hash,
+                seq: entry.seq,
+                time: entry.time.clone(),
+                actor: entry.actor.clone(),
+                kind: entry.event.kind().to_string(),
+                hash,
+            })
+            .collect();
+        Ok(Audit {
+            claim: core,
+            appearances,
+            versions,
+            history,
+            entries,
+        })
+    }
+
+    /// Journal entries, newest first.
+    pub fn log(&mut self, limit: Option<i64>) -> Result<Vec<(Entry, String)>> {
+        let tx = self.store.begin_read()?;
+        let seqs: Vec<i64> = tx.entries(limit)?.iter().map(|e| e.seq).collect();
+        tx.entries_at(&seqs)
+    }
+}
+
+/// The text of a source version, or why quotes cannot be anchored in it.
+fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
+    if !source.is_text {
+        return Err(Error::NotText {
+            short: short(&source.sha256).to_string(),
+            media_type: source.media_type.clone(),
+        });
+    }
+    let bytes = tx
+        .blob_bytes(&source.sha256)?
+        .ok_or_else(|| Error::UnknownSource(source.sha256.clone()))?;
+    String::from_utf8(bytes).map_err(|_| Error::NotText {
+        short: short(&source.sha256).to_string(),
+        media_type: source.media_type.clone(),
+    })
+}
+
+/// Anchors a quote, turning anchoring failures into errors that name the source.
+fn anchor_quote(
+    text: &str,
+    sha256: &str,
+    quote: &str,
+    occurrence: Option<usize>,
+) -> Result<Anchor> {
+    let short = short(sha256).to_string();
+    Text::new(text)
+        .anchor(quote, occurrence)
+        .map_err(|e| match e {
+            AnchorError::Empty => Error::EmptyQuote,
+            AnchorError::NotFound {
+                closest,
+                differences,
+            } => Error::QuoteNotFound {
+                short,
+                closest: closest.map(Box::new),
+                differences,
+            },
+            AnchorError::Ambiguous(sites) => Error::QuoteAmbiguous { short, sites },
+            AnchorError::OccurrenceOutOfRange { wanted, sites } => Error::OccurrenceOutOfRange {
+                short,
+                wanted,
+                sites,
+            },
+        })
+}
+
+fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> AppearanceOut {
+    let (line, column) = Text::new(text).line_column(a.start);
+    AppearanceOut {
+        source: sha256.to_string(),
+        start: a.start,
+        end: a.end,
+        exact: a.exact.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        normalized: a.normalized,
+        line,
+        column,
+    }
+}
+
+/// Checks a status name and its party rule; returns the status's name.
+fn check_status(tx: &Tx, new: &NewStatus) -> Result<String> {
+    let status = tx.status(&new.status)?;
+    let has_party = new.by.as_deref().is_some_and(|b| !b.trim().is_empty());
+    if status.takes_party && !has_party {
+        return Err(Error::StatusNeedsParty {
+            status: status.name,
+        });
+    }
+    Ok(status.name)
+}
+
+/// Resolves the evidence of a status (and anchors its quote, if any).
+fn evidence(tx: &Tx, new: &NewStatus) -> Result<Option<Evidence>> {
+    let Some(reference) = &new.evidence else {
+        if new.quote.is_some() {
+            return Err(Error::QuoteWithoutEvidence);
+        }
+        return Ok(None);
+    };
+    let source = tx.resolve_source(reference)?;
+    let anchor = match &new.quote {
+        Some(quote) => {
+            let text = load_text(tx, &source)?;
+            Some(anchor_quote(&text, &source.sha256, quote, new.occurrence)?)
+        }
+        None => None,
+    };
+    Ok(Some(Evidence {
+        source: source.sha256,
+        anchor,
+    }))
+}
+
+/// Resolves a party name, naming a new party (kind unknown) if nobody has that name yet.
+fn party_for(
+    tx: &Tx,
+    time: &str,
+    actor: &str,
+    name: &str,
+    created: &mut Vec<String>,
+) -> Result<PartyRef> {
+    if let Some((id, _)) = tx.party_by_name(name)? {
+        return Ok(PartyRef {
+            id,
+            typed: name.to_string(),
+        });
+    }
+    let clean = clean_name(name)?;
+    let id = tx.next_id(IdTable::Parties)?;
+    tx.append(
+        time,
+        actor,
+        Event::PartyAdd {
+            id,
+            name: clean.clone(),
+            kind: PartyKind::Unknown,
+            description: None,
+            aliases: Vec::new(),
+        },
+    )?;
+    created.push(clean);
+    Ok(PartyRef {
+        id,
+        typed: name.to_string(),
+    })
+}
+
+fn party_names(tx: &Tx, id: i64) -> Result<Vec<String>> {
+    Ok(tx
+        .parties()?
+        .into_iter()
+        .find(|p| p.id == id)
+        .map(|p| std::iter::once(p.name).chain(p.aliases).collect())
+        .unwrap_or_default())
+}
+
+/// A document name from the title or file name, made unique with -2, -3, ...
+fn unique_document_name(tx: &Tx, meta: &SourceMeta, origin: Option<&str>) -> Result<String> {
+    let base = meta
+        .title
+        .as_deref()
+        .map(slug)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            origin
+                .map(|o| {
+                    slug(
+                        Path::new(o)
+                            .file_stem()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or(o),
+                    )
+                })
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "doc".to_string());
+    let mut name = base.clone();
+    let mut n = 2;
+    while tx.document_exists(&name)? || is_hex_like(&name) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(name)
+}
+
+/// Hex-only names would read as hash prefixes.
+fn is_hex_like(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Lowercase words joined by '-', at most 40 characters.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        if !out.is_empty() {
+            if out.chars().count() + 1 + word.chars().count() > 40 {
+                break;
+            }
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    out.chars().take(40).collect()
+}
+
+/// A random origin line for a ledger that was not given one.
+fn default_origin() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    format!("claimledger.local/{}", hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_short_and_plain() {
+        assert_eq!(
+            super::slug("Drone strike: Corrin Bridge!"),
+            "drone-strike-corrin-bridge"
+        );
+        assert_eq!(super::slug("  "), "");
+    }
+}

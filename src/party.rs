@@ -1,0 +1,112 @@
+//! Parties: anyone who says, relays, confirms or denies.
+//!
+//! A party has one display name and any number of aliases ("Russian MOD", "Russian Defense
+//! Ministry", "Moscow"). Every name a user types is looked up by its *key*: NFKC, then
+//! Unicode lowercase, with runs of whitespace collapsed to one space. So "russian  mod" and
+//! "Russian MOD" are the same name, in any script, not just ASCII.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result};
+
+/// What sort of party this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A named person.
+    Person,
+    /// A government or one of its bodies (a ministry, a governor's office).
+    Government,
+    /// Armed forces or one of their units.
+    Military,
+    /// A news outlet or agency.
+    Outlet,
+    /// An OSINT account or group, or another social-media account.
+    Account,
+    /// An unnamed source ("a senior official").
+    Unnamed,
+    /// Any other organisation (an NGO, a think tank, a company).
+    Organisation,
+    /// Not said yet.
+    Unknown,
+}
+
+impl PartyKind {
+    /// The names users type for `--kind`.
+    pub const NAMES: &'static [&'static str] = &[
+        "person",
+        "government",
+        "military",
+        "outlet",
+        "account",
+        "unnamed",
+        "organisation",
+        "unknown",
+    ];
+
+    /// Parses a kind name (a few common synonyms are accepted).
+    pub fn parse(text: &str) -> Result<PartyKind> {
+        Ok(match text.trim().to_lowercase().as_str() {
+            "person" => PartyKind::Person,
+            "government" | "gov" | "government-body" => PartyKind::Government,
+            "military" => PartyKind::Military,
+            "outlet" | "media" => PartyKind::Outlet,
+            "account" | "osint" => PartyKind::Account,
+            "unnamed" | "anonymous" => PartyKind::Unnamed,
+            "organisation" | "organization" | "org" => PartyKind::Organisation,
+            "unknown" => PartyKind::Unknown,
+            _ => {
+                return Err(Error::UnknownPartyKind {
+                    kind: text.to_string(),
+                });
+            }
+        })
+    }
+
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyKind::Person => "person",
+            PartyKind::Government => "government",
+            PartyKind::Military => "military",
+            PartyKind::Outlet => "outlet",
+            PartyKind::Account => "account",
+            PartyKind::Unnamed => "unnamed",
+            PartyKind::Organisation => "organisation",
+            PartyKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// The lookup key of a name: NFKC, lowercase, whitespace runs collapsed, trimmed.
+pub fn name_key(name: &str) -> String {
+    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Checks a name a user typed and returns it trimmed, with whitespace runs collapsed.
+pub fn clean_name(name: &str) -> Result<String> {
+    let cleaned = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Err(Error::EmptyPartyName);
+    }
+    Ok(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_width_and_spacing() {
+        assert_eq!(name_key("Russian  MOD"), name_key("russian mod"));
+        assert_eq!(name_key("ＭＯＤ"), "mod");
+        assert_eq!(name_key("МИНОБОРОНЫ"), name_key("Минобороны"));
+    }
+
+    #[test]
+    fn kinds_parse() {
+        assert_eq!(PartyKind::parse("OSINT").unwrap(), PartyKind::Account);
+        assert!(PartyKind::parse("alien").is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Projection: how each journal entry changes the derived tables.
+//!
+//! This is the only code that writes the derived tables, and it reads nothing but the
+//! entry, so replaying the journal into an empty schema rebuilds them exactly (which is how
+//! `verify` proves they were not edited behind the journal's back). Checks that can refuse
+//! a user's action happen before an entry is appended, in src/ledger.rs; here a failure
+//! means the journal itself is inconsistent.
+
+use rusqlite::{Connection, params};
+
+use crate::claim;
+use crate::error::{Error, Result};
+use crate::journal::{AppearanceRecord, Entry, Event};
+use crate::party::name_key;
+
+/// Applies one entry to the derived tables.
+pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
+    let seq = entry.seq;
+    match &entry.event {
+        Event::LedgerInit { origin, software } => {
+            let mut stmt = conn.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+            stmt.execute(params!["origin", origin])?;
+            stmt.execute(params!["created_at", entry.time])?;
+            stmt.execute(params!["created_by", software])?;
+        }
+        Event::SourceAdd {
+            sha256,
+            size,
+            media_type,
+            is_text,
+            captured_at,
+            origin,
+            document,
+            document_name,
+            version,
+            meta,
+        } => {
+            conn.execute(
+                "INSERT INTO documents (id, name, url) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET url = coalesce(documents.url, excluded.url)",
+                params![document, document_name, meta.url],
+            )?;
+            conn.execute(
+                "INSERT INTO sources (sha256, document_id, version, size, media_type, is_text,
+                    captured_at, origin, url, title, publisher, author, published, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    sha256,
+                    document,
+                    version,
+                    *size as i64,
+                    media_type,
+                    is_text,
+                    captured_at,
+                    origin,
+                    meta.url,
+                    meta.title,
+                    meta.publisher,
+                    meta.author,
+                    meta.published,
+                    seq
+                ],
+            )?;
+        }
+        Event::PartyAdd {
+            id,
+            name,
+            kind,
+            description,
+            aliases,
+        } => {
+            conn.execute(
+                "INSERT INTO parties (id, name, kind, description, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, kind.as_str(), description, seq],
+            )?;
+            for n in std::iter::once(name).chain(aliases) {
+                add_name(conn, *id, n, seq)?;
+            }
+        }
+        Event::PartyAlias { party, alias } => add_name(conn, party.id, alias, seq)?,
+        Event::ClaimAdd {
+            id,
+            statement,
+            claimant,
+            via,
+            said,
+            appearance,
+        } => {
+            let number = claim::parse_id(id)?;
+            conn.execute(
+                "INSERT INTO claims (id, number, statement, claimant_id, said, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, number, statement, claimant.id, said, seq],
+            )?;
+            let mut stmt = conn.prepare(
+                "INSERT INTO claim_conduits (claim_id, position, party_id) VALUES (?1, ?2, ?3)",
+            )?;
+            for (i, party) in via.iter().enumerate() {
+                stmt.execute(params![id, i as i64 + 1, party.id])?;
+            }
+            add_appearance(conn, id, appearance, seq)?;
+        }
+        Event::ClaimCite { claim, appearance } => add_appearance(conn, claim, appearance, seq)?,
+        Event::StatusSet {
+            claim,
+            status,
+            by,
+            evidence,
+            note,
+        } => {
+            let anchor = evidence.as_ref().and_then(|e| e.anchor.as_ref());
+            conn.execute(
+                "INSERT INTO status_events (claim_id, status, party_id, party_as, evidence,
+                    evidence_start, evidence_end, evidence_exact, note, time, actor, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    claim,
+                    status,
+                    by.as_ref().map(|p| p.id),
+                    by.as_ref().map(|p| &p.typed),
+                    evidence.as_ref().map(|e| &e.source),
+                    anchor.map(|a| a.start as i64),
+                    anchor.map(|a| a.end as i64),
+                    anchor.map(|a| &a.exact),
+                    note,
+                    entry.time,
+                    entry.actor,
+                    seq
+                ],
+            )?;
+            let changed = conn.execute(
+                "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
+                params![claim, status, by.as_ref().map(|p| p.id)],
+            )?;
+            if changed != 1 {
+                return Err(Error::BadEntry {
+                    seq,
+                    reason: format!("status for unknown claim {claim}"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn add_name(conn: &Connection, party: i64, name: &str, seq: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO party_names (key, name, party_id, seq) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![name_key(name), name, party, seq])?;
+    Ok(())
+}
+
+fn add_appearance(conn: &Connection, claim: &str, a: &AppearanceRecord, seq: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO appearances (id, claim_id, source, start, end, exact, prefix, suffix, quote,
+            normalized, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        a.id,
+        claim,
+        a.source,
+        a.anchor.start as i64,
+        a.anchor.end as i64,
+        a.anchor.exact,
+        a.anchor.prefix,
+        a.anchor.suffix,
+        a.quote,
+        a.anchor.normalized,
+        seq
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,660 @@
+//! Reads: the questions the commands ask of a ledger.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::Tx;
+use crate::error::{Error, Result};
+use crate::journal::{Entry, Event};
+use crate::party::name_key;
+use crate::source::{SourceRef, VersionPick};
+use crate::status::Status;
+
+/// A source version as the ledger knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Number of bytes.
+    pub bytes: i64,
+    /// Media type.
+    pub media_type: String,
+    /// Whether quotes can be anchored in it.
+    pub is_text: bool,
+    /// The document it is a version of.
+    pub document: String,
+    /// Its number among the document's versions.
+    pub version: i64,
+    /// How many versions the document has.
+    pub versions: i64,
+    /// When it was captured.
+    pub captured_at: String,
+    /// The file it was read from.
+    pub origin: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Published date.
+    pub published: Option<String>,
+    /// Journal entry that added it.
+    pub seq: i64,
+    /// Appearances of claims in it.
+    pub appearances: i64,
+}
+
+const SOURCE_COLUMNS: &str = "s.sha256, s.size, s.media_type, s.is_text, d.name, s.version,
+    (SELECT count(*) FROM sources v WHERE v.document_id = s.document_id),
+    s.captured_at, s.origin, s.url, s.title, s.publisher, s.author, s.published, s.seq,
+    (SELECT count(*) FROM appearances a WHERE a.source = s.sha256)";
+
+fn source_row(r: &Row) -> rusqlite::Result<SourceRow> {
+    Ok(SourceRow {
+        sha256: r.get(0)?,
+        bytes: r.get(1)?,
+        media_type: r.get(2)?,
+        is_text: r.get(3)?,
+        document: r.get(4)?,
+        version: r.get(5)?,
+        versions: r.get(6)?,
+        captured_at: r.get(7)?,
+        origin: r.get(8)?,
+        url: r.get(9)?,
+        title: r.get(10)?,
+        publisher: r.get(11)?,
+        author: r.get(12)?,
+        published: r.get(13)?,
+        seq: r.get(14)?,
+        appearances: r.get(15)?,
+    })
+}
+
+/// A party and its names.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRow {
+    /// Its id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Other names, in the order they were added.
+    pub aliases: Vec<String>,
+    /// Claims it made.
+    pub claims: i64,
+    /// Claims it relayed.
+    pub relayed: i64,
+    /// Status events that name it.
+    pub statuses: i64,
+}
+
+/// One row of the status table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRow {
+    /// `C1`.
+    pub id: String,
+    /// The statement.
+    pub statement: String,
+    /// The claimant's display name.
+    pub claimant: String,
+    /// Conduits' display names, outermost last.
+    pub via: Vec<String>,
+    /// The status name.
+    pub status: String,
+    /// The status as one phrase ("denied by Kyiv").
+    pub status_label: String,
+    /// When it was said.
+    pub said: Option<String>,
+    /// How many appearances.
+    pub appearances: i64,
+}
+
+/// Filters of the status table; all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    /// Status name.
+    pub status: Option<String>,
+    /// Claimant party id.
+    pub claimant: Option<i64>,
+    /// Conduit party id.
+    pub via: Option<i64>,
+    /// Source version (full SHA-256).
+    pub source: Option<String>,
+}
+
+/// An appearance as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppearanceRow {
+    /// Its id.
+    pub id: i64,
+    /// Source version.
+    pub source: String,
+    /// Start, in code points.
+    pub start: i64,
+    /// End, exclusive.
+    pub end: i64,
+    /// Exact text.
+    pub exact: String,
+    /// Context before.
+    pub prefix: String,
+    /// Context after.
+    pub suffix: String,
+    /// The quote as typed.
+    pub quote: String,
+    /// Found by normalized matching.
+    pub normalized: bool,
+    /// Journal entry.
+    pub seq: i64,
+}
+
+/// A status event as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusEventRow {
+    /// Status name.
+    pub status: String,
+    /// The phrase ("denied by Kyiv").
+    pub label: String,
+    /// The party's display name.
+    pub by: Option<String>,
+    /// The party's name as typed when the event was recorded.
+    pub by_as_typed: Option<String>,
+    /// Evidence source version.
+    pub evidence: Option<String>,
+    /// Evidence quote, if any.
+    pub evidence_quote: Option<String>,
+    /// Evidence quote span.
+    pub evidence_start: Option<i64>,
+    /// Evidence quote span end.
+    pub evidence_end: Option<i64>,
+    /// Note.
+    pub note: Option<String>,
+    /// When.
+    pub time: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// Journal entry.
+    pub seq: i64,
+}
+
+/// A claim's own fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimCore {
+    /// `C1`.
+    pub id: String,
+    /// The statement.
+    pub statement: String,
+    /// Claimant's display name.
+    pub claimant: String,
+    /// Claimant's id.
+    pub claimant_id: i64,
+    /// Conduits' display names, outermost last.
+    pub via: Vec<String>,
+    /// When it was said.
+    pub said: Option<String>,
+    /// Current status name.
+    pub status: String,
+    /// Current status phrase.
+    pub status_label: String,
+    /// Journal entry that recorded it.
+    pub seq: i64,
+}
+
+impl Tx<'_> {
+    /// Resolves a user's reference to one source version.
+    pub fn resolve_source(&self, text: &str) -> Result<SourceRow> {
+        match SourceRef::parse(text)? {
+            SourceRef::Prefix(prefix) => {
+                let sql = format!(
+                    "SELECT {SOURCE_COLUMNS} FROM sources s JOIN documents d ON d.id = s.document_id
+                     WHERE s.sha256 >= ?1 AND s.sha256 < ?1 || 'g' ORDER BY s.sha256 LIMIT 11"
+                );
+                let rows: Vec<SourceRow> = self
+                    .prepare(&sql)?
+                    .query_map(params![prefix], source_row)?
+                    .collect::<rusqlite::Result<_>>()?;
+                match rows.len() {
+                    0 => Err(Error::UnknownSource(text.to_string())),
+                    1 => Ok(rows.into_iter().next().expect("one row")),
+                    _ => Err(Error::AmbiguousSource {
+                        prefix: text.to_string(),
+                        candidates: rows
+                            .iter()
+                            .take(10)
+                            .map(|r| {
+                                format!(
+                                    "{}  {}@{}  {}",
+                                    r.sha256,
+                                    r.document,
+                                    r.version,
+                                    r.title.as_deref().unwrap_or("")
+                                )
+                            })
+                            .collect(),
+                    }),
+                }
+            }
+            SourceRef::Document { name, version } => {
+                let count: Option<i64> = self
+                    .query_row(
+                        "SELECT (SELECT count(*) FROM sources s WHERE s.document_id = d.id)
+                         FROM documents d WHERE d.name = ?1",
+                        params![name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let Some(count) = count else {
+                    return Err(Error::UnknownSource(text.to_string()));
+                };
+                let wanted = match version {
+                    VersionPick::Latest => count,
+                    VersionPick::Number(n) if n <= count => n,
+                    VersionPick::Number(n) => {
+                        return Err(Error::NoSuchVersion {
+                            name,
+                            count,
+                            wanted: n,
+                        });
+                    }
+                };
+                let sql = format!(
+                    "SELECT {SOURCE_COLUMNS} FROM sources s JOIN documents d ON d.id = s.document_id
+                     WHERE d.name = ?1 AND s.version = ?2"
+                );
+                Ok(self.query_row(&sql, params![name, wanted], source_row)?)
+            }
+        }
+    }
+
+    /// The source version with this exact SHA-256, if stored.
+    pub fn source(&self, sha256: &str) -> Result<Option<SourceRow>> {
+        let sql = format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources s JOIN documents d ON d.id = s.document_id
+             WHERE s.sha256 = ?1"
+        );
+        Ok(self
+            .query_row(&sql, params![sha256], source_row)
+            .optional()?)
+    }
+
+    /// Every source version, grouped by document (in order of creation) and capture order.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        let sql = format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources s JOIN documents d ON d.id = s.document_id
+             ORDER BY d.id, s.version"
+        );
+        Ok(self
+            .prepare(&sql)?
+            .query_map([], source_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether a document of this name exists.
+    pub fn document_exists(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .query_row(
+                "SELECT 1 FROM documents WHERE name = ?1",
+                params![name],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// The next free id in `table` (for ids recorded in journal payloads).
+    pub fn next_id(&self, table: IdTable) -> Result<i64> {
+        let sql = match table {
+            IdTable::Documents => "SELECT coalesce(max(id), 0) + 1 FROM documents",
+            IdTable::Parties => "SELECT coalesce(max(id), 0) + 1 FROM parties",
+            IdTable::Claims => "SELECT coalesce(max(number), 0) + 1 FROM claims",
+            IdTable::Appearances => "SELECT coalesce(max(id), 0) + 1 FROM appearances",
+        };
+        Ok(self.query_row(sql, [], |r| r.get(0))?)
+    }
+
+    /// The party a name (or alias) belongs to: (id, display name).
+    pub fn party_by_name(&self, name: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT p.id, p.name FROM party_names n JOIN parties p ON p.id = n.party_id
+                 WHERE n.key = ?1",
+            )?
+            .query_row(params![name_key(name)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Every party with its names and how often it appears.
+    pub fn parties(&self) -> Result<Vec<PartyRow>> {
+        let mut stmt = self.prepare(
+            "SELECT p.id, p.name, p.kind, p.description,
+                (SELECT count(*) FROM claims c WHERE c.claimant_id = p.id),
+                (SELECT count(DISTINCT claim_id) FROM claim_conduits v WHERE v.party_id = p.id),
+                (SELECT count(*) FROM status_events e WHERE e.party_id = p.id)
+             FROM parties p ORDER BY p.name COLLATE NOCASE, p.id",
+        )?;
+        let mut parties: Vec<PartyRow> = stmt
+            .query_map([], |r| {
+                Ok(PartyRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    description: r.get(3)?,
+                    aliases: Vec::new(),
+                    claims: r.get(4)?,
+                    relayed: r.get(5)?,
+                    statuses: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut names = self.prepare(
+            "SELECT n.name FROM party_names n JOIN parties p ON p.id = n.party_id
+             WHERE n.party_id = ?1 AND n.name <> p.name ORDER BY n.rowid",
+        )?;
+        for party in &mut parties {
+            party.aliases = names
+                .query_map(params![party.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(parties)
+    }
+
+    /// The vocabulary, built-ins first.
+    pub fn statuses(&self) -> Result<Vec<Status>> {
+        Ok(self
+            .prepare("SELECT name, label, takes_party, rating, builtin FROM statuses ORDER BY builtin DESC, rowid")?
+            .query_map([], |r| {
+                Ok(Status {
+                    name: r.get(0)?,
+                    label: r.get(1)?,
+                    takes_party: r.get(2)?,
+                    rating: r.get(3)?,
+                    builtin: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Finds a status by its name or its label, case-insensitively.
+    pub fn status(&self, text: &str) -> Result<Status> {
+        let wanted = text.trim().to_lowercase();
+        let all = self.statuses()?;
+        let known = all.iter().map(|s| s.name.clone()).collect();
+        all.into_iter()
+            .find(|s| s.name.to_lowercase() == wanted || s.label.to_lowercase() == wanted)
+            .ok_or(Error::UnknownStatus {
+                name: text.to_string(),
+                known,
+            })
+    }
+
+    /// A claim's own fields, or an error naming the id.
+    pub fn claim(&self, number: i64, as_typed: &str) -> Result<ClaimCore> {
+        let core = self
+            .query_row(
+                "SELECT c.id, c.statement, p.name, p.id, c.said, c.status, s.label, bp.name, c.seq
+                 FROM claims c JOIN parties p ON p.id = c.claimant_id
+                 JOIN statuses s ON s.name = c.status
+                 LEFT JOIN parties bp ON bp.id = c.status_party_id
+                 WHERE c.number = ?1",
+                params![number],
+                |r| {
+                    let label: String = r.get(6)?;
+                    let by: Option<String> = r.get(7)?;
+                    Ok(ClaimCore {
+                        id: r.get(0)?,
+                        statement: r.get(1)?,
+                        claimant: r.get(2)?,
+                        claimant_id: r.get(3)?,
+                        via: Vec::new(),
+                        said: r.get(4)?,
+                        status: r.get(5)?,
+                        status_label: crate::status::phrase(&label, by.as_deref()),
+                        seq: r.get(8)?,
+                    })
+                },
+            )
+            .optional()?;
+        let mut core = core.ok_or_else(|| Error::UnknownClaim(as_typed.to_string()))?;
+        core.via = self.conduits(&core.id)?;
+        Ok(core)
+    }
+
+    fn conduits(&self, claim: &str) -> Result<Vec<String>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT p.name FROM claim_conduits v JOIN parties p ON p.id = v.party_id
+                 WHERE v.claim_id = ?1 ORDER BY v.position",
+            )?
+            .query_map(params![claim], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The status table.
+    pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+        let mut sql = String::from(
+            "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
+                (SELECT group_concat(vp.name, char(31)) FROM
+                    (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
+                     WHERE v.claim_id = c.id ORDER BY v.position) vp),
+                (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id)
+             FROM claims c JOIN parties p ON p.id = c.claimant_id
+             JOIN statuses s ON s.name = c.status
+             LEFT JOIN parties bp ON bp.id = c.status_party_id
+             WHERE 1 = 1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(status) = &filter.status {
+            args.push(status.clone().into());
+            sql += &format!(" AND c.status = ?{}", args.len());
+        }
+        if let Some(party) = filter.claimant {
+            args.push(party.into());
+            sql += &format!(" AND c.claimant_id = ?{}", args.len());
+        }
+        if let Some(party) = filter.via {
+            args.push(party.into());
+            sql += &format!(
+                " AND EXISTS (SELECT 1 FROM claim_conduits v WHERE v.claim_id = c.id AND v.party_id = ?{})",
+                args.len()
+            );
+        }
+        if let Some(source) = &filter.source {
+            args.push(source.clone().into());
+            sql += &format!(
+                " AND EXISTS (SELECT 1 FROM appearances a WHERE a.claim_id = c.id AND a.source = ?{})",
+                args.len()
+            );
+        }
+        sql += " ORDER BY c.number";
+        let mut stmt = self.prepare(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let label: String = r.get(4)?;
+                let by: Option<String> = r.get(5)?;
+                let via: Option<String> = r.get(7)?;
+                Ok(ClaimRow {
+                    id: r.get(0)?,
+                    statement: r.get(1)?,
+                    claimant: r.get(2)?,
+                    via: via
+                        .map(|v| v.split('\u{1f}').map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    status: r.get(3)?,
+                    status_label: crate::status::phrase(&label, by.as_deref()),
+                    said: r.get(6)?,
+                    appearances: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// A claim's appearances, in the order they were recorded.
+    pub fn appearances(&self, claim: &str) -> Result<Vec<AppearanceRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT id, source, start, end, exact, prefix, suffix, quote, normalized, seq
+                 FROM appearances WHERE claim_id = ?1 ORDER BY id",
+            )?
+            .query_map(params![claim], |r| {
+                Ok(AppearanceRow {
+                    id: r.get(0)?,
+                    source: r.get(1)?,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    exact: r.get(4)?,
+                    prefix: r.get(5)?,
+                    suffix: r.get(6)?,
+                    quote: r.get(7)?,
+                    normalized: r.get(8)?,
+                    seq: r.get(9)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the claim already has an appearance at exactly this span.
+    pub fn has_appearance(
+        &self,
+        claim: &str,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<bool> {
+        Ok(self
+            .query_row(
+                "SELECT 1 FROM appearances WHERE claim_id = ?1 AND source = ?2 AND start = ?3 AND end = ?4",
+                params![claim, source, start as i64, end as i64],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// A claim's status events, oldest first.
+    pub fn status_history(&self, claim: &str) -> Result<Vec<StatusEventRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT e.status, s.label, p.name, e.party_as, e.evidence, e.evidence_exact,
+                    e.evidence_start, e.evidence_end, e.note, e.time, e.actor, e.seq
+                 FROM status_events e JOIN statuses s ON s.name = e.status
+                 LEFT JOIN parties p ON p.id = e.party_id
+                 WHERE e.claim_id = ?1 ORDER BY e.seq",
+            )?
+            .query_map(params![claim], |r| {
+                let label: String = r.get(1)?;
+                let by: Option<String> = r.get(2)?;
+                Ok(StatusEventRow {
+                    status: r.get(0)?,
+                    label: crate::status::phrase(&label, by.as_deref()),
+                    by,
+                    by_as_typed: r.get(3)?,
+                    evidence: r.get(4)?,
+                    evidence_quote: r.get(5)?,
+                    evidence_start: r.get(6)?,
+                    evidence_end: r.get(7)?,
+                    note: r.get(8)?,
+                    time: r.get(9)?,
+                    actor: r.get(10)?,
+                    seq: r.get(11)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Journal entries, newest first; `limit` of None means all.
+    pub fn entries(&self, limit: Option<i64>) -> Result<Vec<Entry>> {
+        let mut stmt = self.prepare(
+            "SELECT seq, time, actor, kind, payload FROM journal ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit.unwrap_or(-1)], entry_row)?;
+        collect_entries(rows)
+    }
+
+    /// The entries with these sequence numbers, in order.
+    pub fn entries_at(&self, seqs: &[i64]) -> Result<Vec<(Entry, String)>> {
+        let mut stmt = self.prepare_cached(
+            "SELECT seq, time, actor, kind, payload, hash FROM journal WHERE seq = ?1",
+        )?;
+        let mut out = Vec::with_capacity(seqs.len());
+        for &seq in seqs {
+            let (parts, hash) = stmt.query_row(params![seq], |r| {
+                Ok((entry_row(r)?, r.get::<_, String>(5)?))
+            })?;
+            out.push((parts_to_entry(parts)?, hash));
+        }
+        Ok(out)
+    }
+
+    /// How many journal entries there are.
+    pub fn journal_size(&self) -> Result<i64> {
+        Ok(self.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?)
+    }
+
+    /// The sequence numbers of the entries a claim rests on: its sources, its parties, its
+    /// own entries and its status events, in order.
+    pub fn claim_entry_seqs(&self, claim: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .prepare(
+                "SELECT seq FROM claims WHERE id = ?1
+                 UNION SELECT seq FROM appearances WHERE claim_id = ?1
+                 UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
+                 UNION SELECT seq FROM status_events WHERE claim_id = ?1
+                 UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
+                 UNION SELECT p.seq FROM parties p JOIN claims c ON c.claimant_id = p.id WHERE c.id = ?1
+                 UNION SELECT p.seq FROM parties p JOIN claim_conduits v ON v.party_id = p.id WHERE v.claim_id = ?1
+                 UNION SELECT p.seq FROM parties p JOIN status_events e ON e.party_id = p.id WHERE e.claim_id = ?1
+                 ORDER BY 1",
+            )?
+            .query_map(params![claim], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A value from the ledger's meta table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// Tables whose ids the ledger assigns and the journal records.
+#[derive(Debug, Clone, Copy)]
+pub enum IdTable {
+    /// Documents.
+    Documents,
+    /// Parties.
+    Parties,
+    /// Claims (their number).
+    Claims,
+    /// Appearances.
+    Appearances,
+}
+
+type EntryParts = (i64, String, String, String, String);
+
+fn entry_row(r: &Row) -> rusqlite::Result<EntryParts> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn parts_to_entry((seq, time, actor, kind, payload): EntryParts) -> Result<Entry> {
+    let event =
+        Event::from_parts(&kind, &payload).map_err(|reason| Error::BadEntry { seq, reason })?;
+    Ok(Entry {
+        seq,
+        time,
+        actor,
+        event,
+    })
+}
+
+fn collect_entries(rows: impl Iterator<Item = rusqlite::Result<EntryParts>>) -> Result<Vec<Entry>> {
+    rows.map(|r| parts_to_entry(r?)).collect()
+}
