@@ -1,8 +1,9 @@
--- claimledger schema, version 1.
+-- claimledger schema, version 2.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
--- (see src/store/migrate.rs), and this file always shows the newest shape in full.
+-- (migrations/NNN-*.sql, applied by src/store/migrate.rs), and this file always shows the
+-- newest shape in full. A test checks that migrating a version-1 ledger gives exactly this.
 --
 -- Two kinds of table live here:
 --
@@ -16,7 +17,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- ---------------------------------------------------------------- the record
 
@@ -177,3 +178,18 @@ CREATE TABLE status_events (
     seq               INTEGER NOT NULL REFERENCES journal (seq)
 ) STRICT;
 CREATE INDEX status_events_by_claim ON status_events (claim_id, seq);
+
+-- How each appearance fares in the other versions of its document (SPEC §5): written when
+-- a new version arrives and every earlier appearance is looked up in it.
+CREATE TABLE anchorings (
+    appearance_id INTEGER NOT NULL REFERENCES appearances (id),
+    source        TEXT    NOT NULL REFERENCES sources (sha256),
+    state         TEXT    NOT NULL CHECK (state IN ('unchanged', 'moved', 'changed', 'missing')),
+    start         INTEGER,
+    end           INTEGER,
+    exact         TEXT,
+    score         INTEGER,                -- fuzzy similarity in per mille, for 'changed'
+    seq           INTEGER NOT NULL REFERENCES journal (seq),
+    PRIMARY KEY (appearance_id, source)
+) STRICT;
+CREATE INDEX anchorings_by_source ON anchorings (source);

@@ -853,3 +853,29 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
 }
+
+#[test]
+fn an_older_ledger_is_upgraded_in_place() {
+    let (sb, sha) = with_article();
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        CASUALTIES,
+        "--claimant",
+        "council",
+    ]);
+    // Make it a version-1 ledger again: that schema had no anchorings table.
+    sb.sql()
+        .execute_batch("DROP TABLE anchorings; PRAGMA user_version = 1;")
+        .unwrap();
+    assert_eq!(sb.json(&["list"])[0]["id"], "C1");
+    let conn = sb.sql();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(sb.count("SELECT count(*) FROM anchorings"), 0);
+}

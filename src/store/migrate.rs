@@ -13,13 +13,13 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
 
 /// `MIGRATIONS[i]` takes a ledger from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[];
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/002-anchorings.sql")];
 
 /// Creates the schema in an empty database.
 pub fn create(conn: &Connection) -> Result<()> {
@@ -57,4 +57,67 @@ mod tests {
         assert_eq!(app, APPLICATION_ID);
         assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION - 1);
     }
+
+    /// The shape of every table, index and the pragmas, for comparing schemas.
+    fn shape(conn: &Connection) -> Vec<String> {
+        let mut out: Vec<String> = conn
+            .prepare("SELECT type, name, tbl_name FROM sqlite_master ORDER BY type, name")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(format!(
+                    "{}:{}:{}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for table in tables {
+            let mut stmt = conn
+                .prepare(&format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{table}')"))
+                .unwrap();
+            let cols = stmt
+                .query_map([], |r| {
+                    Ok(format!(
+                        "{table}.{}:{}:{}:{:?}:{}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)?
+                    ))
+                })
+                .unwrap();
+            for col in cols {
+                out.push(col.unwrap());
+            }
+        }
+        for pragma in ["user_version", "application_id"] {
+            let v: i64 = conn.pragma_query_value(None, pragma, |r| r.get(0)).unwrap();
+            out.push(format!("{pragma}={v}"));
+        }
+        out
+    }
+
+    #[test]
+    fn migrating_a_version_1_ledger_gives_exactly_schema_sql() {
+        let fresh = Connection::open_in_memory().unwrap();
+        create(&fresh).unwrap();
+        let old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1_SCHEMA).unwrap();
+        upgrade(&old, 1).unwrap();
+        assert_eq!(shape(&fresh), shape(&old));
+    }
+
+    /// schema.sql as version 1 shipped it.
+    const V1_SCHEMA: &str = include_str!("../../tests/data/schema-v1.sql");
 }

@@ -1,0 +1,179 @@
+-- claimledger schema, version 1.
+--
+-- This file is the whole schema. `claimledger init` applies it to a new ledger; later
+-- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
+-- (see src/store/migrate.rs), and this file always shows the newest shape in full.
+--
+-- Two kinds of table live here:
+--
+--  * The record: `journal` (one row per change, in order) and the source bytes
+--    (`blobs`, `blob_chunks`), which are named by their SHA-256 and so check themselves.
+--  * Derived tables (everything else): what people query. Every row in them is written by
+--    applying a journal entry (src/store/project.rs), in the same transaction as the entry,
+--    and `verify` rebuilds them from the journal to prove they still agree.
+--
+-- Times are RFC 3339 UTC text; hashes are lowercase hex text, so the file stays readable
+-- with the plain sqlite3 shell.
+
+PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
+PRAGMA user_version = 1;
+
+-- ---------------------------------------------------------------- the record
+
+-- One row per change. The entry bytes are the canonical JSON object
+-- {"actor","kind","payload","seq","time"} (src/journal.rs); `hash` is their SHA-256.
+CREATE TABLE journal (
+    seq     INTEGER PRIMARY KEY CHECK (seq >= 0), -- 0-based, equal to the Merkle leaf index
+    time    TEXT    NOT NULL,                      -- when it was recorded, RFC 3339 UTC
+    actor   TEXT    NOT NULL,                      -- who recorded it (--as)
+    kind    TEXT    NOT NULL,                      -- e.g. 'source.add', 'claim.add'
+    payload TEXT    NOT NULL,                      -- canonical JSON
+    hash    TEXT    NOT NULL CHECK (length(hash) = 64)
+) STRICT;
+
+-- Stored source bytes, split into chunks so that memory stays flat in file size.
+CREATE TABLE blobs (
+    id     INTEGER PRIMARY KEY,
+    sha256 TEXT    NOT NULL UNIQUE,
+    size   INTEGER NOT NULL CHECK (size >= 0)
+) STRICT;
+
+CREATE TABLE blob_chunks (
+    blob_id INTEGER NOT NULL REFERENCES blobs (id),
+    chunk   INTEGER NOT NULL CHECK (chunk >= 0),
+    data    BLOB    NOT NULL,
+    PRIMARY KEY (blob_id, chunk)
+) STRICT;
+
+-- ---------------------------------------------------------------- derived tables
+
+-- Facts about the ledger itself (its checkpoint origin line, when it was created).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- A logical work (an article at a URL) that groups its versions in capture order.
+CREATE TABLE documents (
+    id   INTEGER PRIMARY KEY,
+    name TEXT    NOT NULL UNIQUE,
+    url  TEXT
+) STRICT;
+
+-- One exact version of a source: its bytes are the blob of the same sha256.
+CREATE TABLE sources (
+    sha256      TEXT    PRIMARY KEY CHECK (length(sha256) = 64),
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    version     INTEGER NOT NULL CHECK (version >= 1), -- 1-based, in capture order
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    media_type  TEXT    NOT NULL,
+    is_text     INTEGER NOT NULL CHECK (is_text IN (0, 1)), -- valid UTF-8: quotes can be anchored
+    captured_at TEXT    NOT NULL,
+    origin      TEXT,                                      -- the file name it was read from
+    url         TEXT,
+    title       TEXT,
+    publisher   TEXT,
+    author      TEXT,
+    published   TEXT,
+    seq         INTEGER NOT NULL REFERENCES journal (seq),
+    UNIQUE (document_id, version)
+) STRICT;
+
+-- Anyone who says, relays, confirms or denies.
+CREATE TABLE parties (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,          -- the display name
+    kind        TEXT    NOT NULL,          -- person, government, military, outlet, ...
+    description TEXT,
+    seq         INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+
+-- Every name a party goes by, including its display name. `key` is the name folded for
+-- lookup (NFKC, lowercase, single spaces), so names resolve case-insensitively.
+CREATE TABLE party_names (
+    key      TEXT    PRIMARY KEY,
+    name     TEXT    NOT NULL,
+    party_id INTEGER NOT NULL REFERENCES parties (id),
+    seq      INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE INDEX party_names_by_party ON party_names (party_id);
+
+-- The status vocabulary. The built-in statuses are part of the schema.
+CREATE TABLE statuses (
+    name        TEXT    PRIMARY KEY,
+    label       TEXT    NOT NULL,
+    takes_party INTEGER NOT NULL CHECK (takes_party IN (0, 1)),
+    rating      TEXT,                      -- the ClaimReview alternateName it maps to
+    builtin     INTEGER NOT NULL CHECK (builtin IN (0, 1)),
+    seq         INTEGER REFERENCES journal (seq)
+) STRICT;
+
+INSERT INTO statuses (name, label, takes_party, rating, builtin) VALUES
+    ('unverified',   'unverified',                  0, 'Unverified',         1),
+    ('unconfirmed',  'not independently confirmed', 0, 'Unproven',           1),
+    ('confirmed',    'confirmed',                   0, 'True',               1),
+    ('disputed',     'disputed',                    0, 'Disputed',           1),
+    ('denied',       'denied',                      1, 'Denied',             1),
+    ('contradicted', 'contradicted',                0, 'Contradicted',       1),
+    ('false',        'false',                       0, 'False',              1),
+    ('retracted',    'retracted',                   0, 'Retracted',          1);
+
+-- A claim: the fact-checker's statement of it, its claimant, and its current status
+-- (the latest status event, kept here so that the status table is one indexed query).
+CREATE TABLE claims (
+    id              TEXT    PRIMARY KEY,   -- 'C1', 'C2', ...
+    number          INTEGER NOT NULL UNIQUE,
+    statement       TEXT    NOT NULL,
+    claimant_id     INTEGER NOT NULL REFERENCES parties (id),
+    said            TEXT,                  -- when it was said, if known
+    status          TEXT    NOT NULL DEFAULT 'unverified' REFERENCES statuses (name),
+    status_party_id INTEGER REFERENCES parties (id),
+    seq             INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE INDEX claims_by_status ON claims (status);
+CREATE INDEX claims_by_claimant ON claims (claimant_id);
+
+-- The conduit chain: through whom the claim reached the page, outermost last.
+CREATE TABLE claim_conduits (
+    claim_id TEXT    NOT NULL REFERENCES claims (id),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    party_id INTEGER NOT NULL REFERENCES parties (id),
+    PRIMARY KEY (claim_id, position)
+) STRICT;
+CREATE INDEX claim_conduits_by_party ON claim_conduits (party_id);
+
+-- Where a claim is in a source version: start/end in Unicode code points, end exclusive
+-- (W3C TextPositionSelector), with up to 32 code points of context (TextQuoteSelector).
+CREATE TABLE appearances (
+    id         INTEGER PRIMARY KEY,
+    claim_id   TEXT    NOT NULL REFERENCES claims (id),
+    source     TEXT    NOT NULL REFERENCES sources (sha256),
+    start      INTEGER NOT NULL CHECK (start >= 0),
+    end        INTEGER NOT NULL CHECK (end > start),
+    exact      TEXT    NOT NULL,
+    prefix     TEXT    NOT NULL,
+    suffix     TEXT    NOT NULL,
+    quote      TEXT    NOT NULL,          -- the quote as the user typed it
+    normalized INTEGER NOT NULL CHECK (normalized IN (0, 1)),
+    seq        INTEGER NOT NULL REFERENCES journal (seq),
+    UNIQUE (claim_id, source, start, end)
+) STRICT;
+CREATE INDEX appearances_by_source ON appearances (source);
+
+-- A status event. Never edited: the current status is the latest event.
+CREATE TABLE status_events (
+    id                INTEGER PRIMARY KEY,
+    claim_id          TEXT    NOT NULL REFERENCES claims (id),
+    status            TEXT    NOT NULL REFERENCES statuses (name),
+    party_id          INTEGER REFERENCES parties (id),
+    party_as          TEXT,               -- the party's name as the user typed it
+    evidence          TEXT    REFERENCES sources (sha256),
+    evidence_start    INTEGER,
+    evidence_end      INTEGER,
+    evidence_exact    TEXT,
+    note              TEXT,
+    time              TEXT    NOT NULL,
+    actor             TEXT    NOT NULL,
+    seq               INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE INDEX status_events_by_claim ON status_events (claim_id, seq);
