@@ -169,6 +169,11 @@ pub enum Error {
         expected: &'static str,
     },
 
+    #[error(
+        "--version-of names document '{version_of}' but --url belongs to document '{url}'; give one of them"
+    )]
+    DocumentConflict { version_of: String, url: String },
+
     #[error("journal entry #{seq} cannot be read: {reason}")]
     BadEntry { seq: i64, reason: String },
 

@@ -64,6 +64,25 @@ pub struct Evidence {
     pub anchor: Option<Anchor>,
 }
 
+/// Where one appearance was found in one other version of its document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tracked {
+    /// The appearance.
+    pub appearance: i64,
+    /// The other version (full SHA-256).
+    pub source: String,
+    /// unchanged, moved, changed or missing.
+    pub state: crate::anchor::State,
+    /// Start of the span found there.
+    pub start: Option<usize>,
+    /// End of the span found there.
+    pub end: Option<usize>,
+    /// The text at that span.
+    pub exact: Option<String>,
+    /// Fuzzy similarity in per mille, for fuzzy matches.
+    pub score: Option<u32>,
+}
+
 /// Every kind of change, with its payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
@@ -147,6 +166,13 @@ pub enum Event {
         /// Where it appears.
         appearance: AppearanceRecord,
     },
+    /// Appearances followed into other versions of their documents (when a version is
+    /// added, or a claim is anchored in a document that has other versions).
+    #[serde(rename = "appearance.track")]
+    AppearanceTrack {
+        /// One result per (appearance, version).
+        results: Vec<Tracked>,
+    },
     /// A status event.
     #[serde(rename = "status.set")]
     StatusSet {
@@ -173,6 +199,7 @@ impl Event {
             Event::PartyAlias { .. } => "party.alias",
             Event::ClaimAdd { .. } => "claim.add",
             Event::ClaimCite { .. } => "claim.cite",
+            Event::AppearanceTrack { .. } => "appearance.track",
             Event::StatusSet { .. } => "status.set",
         }
     }
@@ -213,6 +240,18 @@ impl Event {
                 appearance.anchor.start,
                 appearance.anchor.end
             ),
+            Event::AppearanceTrack { results } => {
+                let count = |state| results.iter().filter(|r| r.state == state).count();
+                use crate::anchor::State;
+                format!(
+                    "{} followed: {} unchanged, {} moved, {} changed, {} missing",
+                    results.len(),
+                    count(State::Unchanged),
+                    count(State::Moved),
+                    count(State::Changed),
+                    count(State::Missing)
+                )
+            }
             Event::StatusSet {
                 claim, status, by, ..
             } => match by {

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::anchor::{Anchor, AnchorError, Text};
+use crate::anchor::{Anchor, AnchorError, State, Text};
 use crate::claim;
 use crate::error::{Error, Result};
-use crate::journal::{AppearanceRecord, Entry, Event, Evidence, PartyRef};
+use crate::journal::{AppearanceRecord, Entry, Event, Evidence, PartyRef, Tracked};
 use crate::party::{PartyKind, clean_name};
 use crate::source::{SourceMeta, short};
 use crate::store::queries::{
@@ -42,6 +42,31 @@ pub struct NewSource {
     pub meta: SourceMeta,
     /// When it was captured (default: now).
     pub captured: Option<String>,
+    /// A version of the document this is a new version of.
+    pub version_of: Option<String>,
+}
+
+/// How one earlier appearance fares in a newly added version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reanchored {
+    /// The claim.
+    pub claim: String,
+    /// The appearance.
+    pub appearance: i64,
+    /// The version it was recorded in.
+    pub from: String,
+    /// Its span there.
+    pub old_start: i64,
+    /// Its span end there.
+    pub old_end: i64,
+    /// unchanged, moved, changed or missing.
+    pub state: State,
+    /// Its span in the new version.
+    pub start: Option<usize>,
+    /// Its span end in the new version.
+    pub end: Option<usize>,
+    /// The text there, when it differs from the recorded quote.
+    pub exact: Option<String>,
 }
 
 /// What `source add` did.
@@ -61,6 +86,8 @@ pub struct SourceAdded {
     pub document: String,
     /// Its version number in the document.
     pub version: i64,
+    /// How each appearance in earlier versions of the document fares in this one.
+    pub reanchored: Vec<Reanchored>,
 }
 
 /// What `claim add` needs.
@@ -212,12 +239,20 @@ pub struct VersionState {
     pub sha256: String,
     /// Its number in the document.
     pub version: i64,
+    /// Whether this is the version the appearance was recorded in.
+    pub recorded_here: bool,
     /// unchanged, moved, changed or missing.
     pub state: String,
     /// Span in that version, if found.
     pub start: Option<i64>,
     /// Span end, if found.
     pub end: Option<i64>,
+    /// The text found there, when it differs from the recorded quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<String>,
+    /// Fuzzy similarity in per mille, for fuzzy matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
 }
 
 /// A journal entry behind a claim.
@@ -345,11 +380,22 @@ impl Ledger {
                 is_text: existing.is_text,
                 document: existing.document,
                 version: existing.version,
+                reanchored: Vec::new(),
             });
         }
         tx.finish_blob(blob, &print.sha256, print.size)?;
-        let document = tx.next_id(IdTable::Documents)?;
-        let document_name = unique_document_name(&tx, &new.meta, origin.as_deref())?;
+        let joined = join_document(&tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
+        let (document, document_name, version) = match &joined {
+            Some(versions) => {
+                let last = versions.last().expect("a document has a version");
+                (last.document_id, last.document.clone(), last.version + 1)
+            }
+            None => (
+                tx.next_id(IdTable::Documents)?,
+                unique_document_name(&tx, &new.meta, origin.as_deref())?,
+                1,
+            ),
+        };
         tx.append(
             &time,
             &self.actor,
@@ -362,10 +408,42 @@ impl Ledger {
                 origin,
                 document,
                 document_name: document_name.clone(),
-                version: 1,
+                version,
                 meta: new.meta,
             },
         )?;
+        let mut reanchored = Vec::new();
+        if joined.is_some() && print.is_text {
+            let target = tx
+                .source(&print.sha256)?
+                .expect("the version was just added");
+            let text = load_text(&tx, &target)?;
+            let appearances: Vec<(String, AppearanceRow)> = tx
+                .document_appearances(document)?
+                .into_iter()
+                .filter(|(_, a)| a.source != print.sha256)
+                .collect();
+            let t = Text::new(&text);
+            let mut results = Vec::new();
+            for (claim, a) in appearances {
+                let r = follow(&t, &a, &print.sha256);
+                reanchored.push(Reanchored {
+                    claim,
+                    appearance: a.id,
+                    from: a.source.clone(),
+                    old_start: a.start,
+                    old_end: a.end,
+                    state: r.state,
+                    start: r.start,
+                    end: r.end,
+                    exact: r.exact.clone().filter(|e| *e != a.exact),
+                });
+                results.push(r);
+            }
+            if !results.is_empty() {
+                tx.append(&time, &self.actor, Event::AppearanceTrack { results })?;
+            }
+        }
         tx.commit()?;
         Ok(SourceAdded {
             sha256: print.sha256,
@@ -374,7 +452,8 @@ impl Ledger {
             media_type: print.media_type,
             is_text: print.is_text,
             document: document_name,
-            version: 1,
+            version,
+            reanchored,
         })
     }
 
@@ -541,6 +620,7 @@ impl Ledger {
             quote: new.quote.clone(),
             anchor: anchor.clone(),
         };
+        let appearance_id = appearance.id;
         tx.append(
             &time,
             &actor,
@@ -553,6 +633,7 @@ impl Ledger {
                 appearance,
             },
         )?;
+        track_in_other_versions(&tx, &time, &actor, &source, appearance_id)?;
         if let (Some(status), Some(new_status)) = (status, &new.status) {
             let by = new_status
                 .by
@@ -613,6 +694,7 @@ impl Ledger {
             quote: quote.to_string(),
             anchor: anchor.clone(),
         };
+        let appearance_id = appearance.id;
         tx.append(
             &time,
             &self.actor,
@@ -621,6 +703,7 @@ impl Ledger {
                 appearance,
             },
         )?;
+        track_in_other_versions(&tx, &time, &self.actor, &source, appearance_id)?;
         tx.commit()?;
         Ok(ClaimRecorded {
             id: core.id,
@@ -677,6 +760,7 @@ impl Ledger {
         claimant: Option<&str>,
         via: Option<&str>,
         source: Option<&str>,
+        missing_from_latest: bool,
     ) -> Result<Vec<ClaimRow>> {
         let tx = self.store.begin_read()?;
         let party = |name: &str| -> Result<i64> {
@@ -692,6 +776,7 @@ impl Ledger {
                 .map(|s| tx.resolve_source(s))
                 .transpose()?
                 .map(|s| s.sha256),
+            missing_from_latest,
         };
         tx.claims(&filter)
     }
@@ -718,14 +803,36 @@ impl Ledger {
             let (line, column) = t.line_column(a.start as usize);
             let span_ok = (a.end as usize) <= text.chars().count()
                 && t.slice(a.start as usize, a.end as usize) == a.exact;
-            versions.push(VersionState {
-                appearance: a.id,
-                sha256: a.source.clone(),
-                version: source_info.version,
-                state: if span_ok { "unchanged" } else { "missing" }.to_string(),
-                start: Some(a.start),
-                end: Some(a.end),
-            });
+            let tracked = tx.anchorings(a.id)?;
+            for v in tx.document_versions(source_info.document_id)? {
+                let state = if v.sha256 == a.source {
+                    VersionState {
+                        appearance: a.id,
+                        sha256: v.sha256.clone(),
+                        version: v.version,
+                        recorded_here: true,
+                        state: if span_ok { "unchanged" } else { "missing" }.to_string(),
+                        start: Some(a.start),
+                        end: Some(a.end),
+                        exact: None,
+                        score: None,
+                    }
+                } else {
+                    let t = tracked.iter().find(|t| t.source == v.sha256);
+                    VersionState {
+                        appearance: a.id,
+                        sha256: v.sha256.clone(),
+                        version: v.version,
+                        recorded_here: false,
+                        state: t.map_or("missing", |t| t.state.as_str()).to_string(),
+                        start: t.and_then(|t| t.start),
+                        end: t.and_then(|t| t.end),
+                        exact: t.and_then(|t| t.exact.clone()).filter(|e| *e != a.exact),
+                        score: t.and_then(|t| t.score),
+                    }
+                };
+                versions.push(state);
+            }
             appearances.push(AuditAppearance {
                 appearance: a,
                 source_info,
@@ -763,6 +870,86 @@ impl Ledger {
         let seqs: Vec<i64> = tx.entries(limit)?.iter().map(|e| e.seq).collect();
         tx.entries_at(&seqs)
     }
+}
+
+/// The document a new version joins (its versions so far), if `--version-of` or `--url`
+/// names one.
+fn join_document(
+    tx: &Tx,
+    version_of: Option<&str>,
+    url: Option<&str>,
+) -> Result<Option<Vec<SourceRow>>> {
+    let by_version = version_of
+        .map(|r| tx.resolve_source(r))
+        .transpose()?
+        .map(|s| s.document_id);
+    let by_url = match url {
+        Some(url) => tx.document_by_url(url)?,
+        None => None,
+    };
+    let document = match (by_version, by_url) {
+        (Some(a), Some(b)) if a != b => {
+            let name = |id| -> Result<String> { Ok(tx.document_versions(id)?[0].document.clone()) };
+            return Err(Error::DocumentConflict {
+                version_of: name(a)?,
+                url: name(b)?,
+            });
+        }
+        (Some(doc), _) | (None, Some(doc)) => doc,
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(tx.document_versions(document)?))
+}
+
+/// Follows an appearance into another version's text.
+fn follow(text: &Text, a: &AppearanceRow, target: &str) -> Tracked {
+    let old = Anchor {
+        start: a.start as usize,
+        end: a.end as usize,
+        exact: a.exact.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        normalized: a.normalized,
+    };
+    let r = text.relocate(&old);
+    Tracked {
+        appearance: a.id,
+        source: target.to_string(),
+        state: r.state,
+        start: r.span.map(|s| s.start),
+        end: r.span.map(|s| s.end),
+        exact: r.exact,
+        score: r.score,
+    }
+}
+
+/// After a claim is anchored in one version, records how it fares in every other text
+/// version of the same document.
+fn track_in_other_versions(
+    tx: &Tx,
+    time: &str,
+    actor: &str,
+    source: &SourceRow,
+    appearance: i64,
+) -> Result<()> {
+    if source.versions < 2 {
+        return Ok(());
+    }
+    let row = tx
+        .appearances_by_id(appearance)?
+        .expect("the appearance was just added");
+    let mut results = Vec::new();
+    for version in tx.document_versions(source.document_id)? {
+        if version.sha256 == source.sha256 || !version.is_text {
+            continue;
+        }
+        let text = load_text(tx, &version)?;
+        results.push(follow(&Text::new(&text), &row, &version.sha256));
+    }
+    if !results.is_empty() {
+        tx.append(time, actor, Event::AppearanceTrack { results })?;
+    }
+    Ok(())
 }
 
 /// The text of a source version, or why quotes cannot be anchored in it.

@@ -9,14 +9,113 @@
 //!
 //! The prefix and suffix kept with a span are up to [`CONTEXT`] code points either side
 //! (the TextQuoteSelector), so a quote can be found again if offsets ever stop fitting.
+//!
+//! Finding a quote (SPEC §5) goes exact match, then normalized match ([`normalize`]), and
+//! when both fail the closest passage ([`fuzzy`]) is offered so the user can correct the
+//! quote. Following a quote into another version of its document ([`Text::relocate`]) goes
+//! exact, normalized, then fuzzy with the recorded prefix/suffix as context.
+
+pub mod fuzzy;
+pub mod normalize;
 
 use crate::error::Site;
+
+/// A range of Unicode code points, `start..end`, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// First code point of the range.
+    pub start: usize,
+    /// One past the last code point of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// Number of code points in the span.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span covers nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The part of `text` this span covers, or `None` when the span lies outside `text`
+    /// or is reversed. Linear in `end`.
+    pub fn slice<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if self.start > self.end {
+            return None;
+        }
+        let mut indices = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()));
+        let start = indices.nth(self.start)?;
+        let end = if self.end == self.start {
+            start
+        } else {
+            indices.nth(self.end - self.start - 1)?
+        };
+        Some(&text[start..end])
+    }
+}
+
+/// How a recorded quote fares in another version of its document (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// The exact text at the same offsets.
+    Unchanged,
+    /// The exact text elsewhere.
+    Moved,
+    /// Found only by normalized or fuzzy matching: wording or punctuation differs.
+    Changed,
+    /// Not found.
+    Missing,
+}
+
+impl State {
+    /// The state's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Unchanged => "unchanged",
+            State::Moved => "moved",
+            State::Changed => "changed",
+            State::Missing => "missing",
+        }
+    }
+}
+
+/// Where a recorded quote was found in another version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relocation {
+    /// How it fares.
+    pub state: State,
+    /// The span it now has, unless missing.
+    pub span: Option<Span>,
+    /// The text at that span, unless missing.
+    pub exact: Option<String>,
+    /// For fuzzy matches, the similarity in per mille (1000 = identical).
+    pub score: Option<u32>,
+}
 
 /// Code points of context kept either side of a quote.
 pub const CONTEXT: usize = 32;
 
 /// Code points of context shown either side of a match in messages.
 const SHOWN_CONTEXT: usize = 24;
+
+/// The least fuzzy similarity at which a quote followed into a new version still counts as
+/// found (`changed`) rather than `missing`. Lower than the threshold for offering a closest
+/// passage, because the recorded context and position also have to agree.
+pub const RELOCATE_MIN_SCORE: f64 = 0.5;
+
+/// How alike the recorded context must be to the text around a fuzzy match (see
+/// [`Text::relocate`]).
+pub const CONTEXT_FIT: f64 = 0.6;
+
+/// A fuzzy match this similar is trusted without looking at its context.
+pub const RELOCATE_SURE_SCORE: f64 = 0.8;
 
 /// A quote located in a text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -75,25 +174,161 @@ impl<'a> Text<'a> {
     }
 
     /// Finds `quote`, refusing if it is absent or ambiguous; `occurrence` (1-based) picks one
-    /// of several matches.
+    /// of several matches. An exact match wins; failing that a normalized one (marked
+    /// `normalized`); failing that the error carries the closest passage.
     pub fn anchor(&self, quote: &str, occurrence: Option<usize>) -> Result<Anchor, AnchorError> {
-        if quote.trim().is_empty() {
+        if normalize::normalize(quote).is_empty() {
             return Err(AnchorError::Empty);
         }
-        let spans = self.find_exact(quote);
-        if spans.is_empty() {
-            return Err(AnchorError::NotFound {
+        let exact = self.find_exact(quote);
+        if !exact.is_empty() {
+            let span = pick(&exact, occurrence, |s| self.site(s.start, s.end))?;
+            return Ok(self.anchor_at(span.start, span.end, false));
+        }
+        let normalized = normalize::find_normalized(self.text, quote);
+        if !normalized.is_empty() {
+            let span = pick(&normalized, occurrence, |s| self.site(s.start, s.end))?;
+            return Ok(self.anchor_at(span.start, span.end, true));
+        }
+        let closest = fuzzy::closest(
+            self.text,
+            &fuzzy::FuzzyQuery::new(quote),
+            &fuzzy::Limits::default(),
+            fuzzy::DEFAULT_MIN_SCORE,
+        );
+        Err(match closest {
+            Some(m) => AnchorError::NotFound {
+                closest: Some(self.site(m.span.start, m.span.end)),
+                differences: fuzzy::describe_difference(
+                    quote,
+                    self.slice(m.span.start, m.span.end),
+                ),
+            },
+            None => AnchorError::NotFound {
                 closest: None,
                 differences: Vec::new(),
-            });
+            },
+        })
+    }
+
+    /// Follows a quote recorded in another version of this document into this text:
+    /// exact, then normalized, then fuzzy with the recorded context and position.
+    pub fn relocate(&self, old: &Anchor) -> Relocation {
+        let found = |state, span: Span, score| Relocation {
+            state,
+            span: Some(span),
+            exact: Some(self.slice(span.start, span.end).to_string()),
+            score,
+        };
+        let exact = self.find_exact(&old.exact);
+        if exact
+            .iter()
+            .any(|s| s.start == old.start && s.end == old.end)
+        {
+            let span = Span {
+                start: old.start,
+                end: old.end,
+            };
+            return found(State::Unchanged, span, None);
         }
-        let (start, end) = pick(&spans, occurrence, |s| self.site(s.0, s.1))?;
-        Ok(self.anchor_at(start, end, false))
+        if let Some(best) = self.best_by_context(&exact, old) {
+            return found(State::Moved, best, None);
+        }
+        let normalized = normalize::find_normalized(self.text, &old.exact);
+        if let Some(best) = self.best_by_context(&normalized, old) {
+            return found(State::Changed, best, None);
+        }
+        let query = fuzzy::FuzzyQuery {
+            quote: &old.exact,
+            prefix: &old.prefix,
+            suffix: &old.suffix,
+            hint: Some(old.start),
+        };
+        let accepted = fuzzy::closest(
+            self.text,
+            &query,
+            &fuzzy::Limits::default(),
+            RELOCATE_MIN_SCORE,
+        )
+        .filter(|m| m.score >= RELOCATE_SURE_SCORE || self.context_agrees(m.span, old));
+        match accepted {
+            Some(m) => found(
+                State::Changed,
+                self.widen_to_words(m.span),
+                Some((m.score * 1000.0).round() as u32),
+            ),
+            None => Relocation {
+                state: State::Missing,
+                span: None,
+                exact: None,
+                score: None,
+            },
+        }
+    }
+
+    /// Whether the text around `span` looks like the recorded context: the recorded prefix
+    /// (or suffix) can be found, at least [`CONTEXT_FIT`] alike, in the text just before
+    /// (or after) the span. A quote whose wording changed is only trusted where its
+    /// surroundings are still recognisable.
+    fn context_agrees(&self, span: Span, old: &Anchor) -> bool {
+        let from = self.byte_at(span.start);
+        let to = from + byte_len_of_chars(&self.text[from..], span.len());
+        let before = last_chars(&self.text[..from], 2 * CONTEXT);
+        let after = first_chars(&self.text[to..], 2 * CONTEXT);
+        let fits = |recorded: &str, window: &str| {
+            recorded.trim().chars().count() >= 8 && fit(recorded, window) >= CONTEXT_FIT
+        };
+        fits(&old.prefix, before) || fits(&old.suffix, after)
+    }
+
+    /// Widens a span that starts or ends inside a word to the whole word, so that a fuzzy
+    /// match records "carrying", not "carryi".
+    fn widen_to_words(&self, span: Span) -> Span {
+        let chars: Vec<char> = self.text.chars().collect();
+        let word = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+        let (mut start, mut end) = (span.start, span.end);
+        while start > 0 && word(start) && word(start - 1) {
+            start -= 1;
+        }
+        while end > 0 && end < chars.len() && word(end - 1) && word(end) {
+            end += 1;
+        }
+        Span { start, end }
+    }
+
+    /// Of several candidate spans, the one whose surroundings best match the recorded
+    /// prefix and suffix; ties go to the one nearest the old position.
+    fn best_by_context(&self, spans: &[Span], old: &Anchor) -> Option<Span> {
+        if spans.len() <= 1 {
+            return spans.first().copied();
+        }
+        let score = |span: &Span| {
+            let from = self.byte_at(span.start);
+            let to = from + byte_len_of_chars(&self.text[from..], span.len());
+            let before = last_chars(&self.text[..from], CONTEXT);
+            let after = first_chars(&self.text[to..], CONTEXT);
+            let shared_before = before
+                .chars()
+                .rev()
+                .zip(old.prefix.chars().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let shared_after = after
+                .chars()
+                .zip(old.suffix.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            (
+                shared_before + shared_after,
+                std::cmp::Reverse(span.start.abs_diff(old.start)),
+            )
+        };
+        spans.iter().copied().max_by_key(score)
     }
 
     /// Every place `quote` occurs byte for byte, overlapping ones included, as code-point
     /// spans in order.
-    pub fn find_exact(&self, quote: &str) -> Vec<(usize, usize)> {
+    pub fn find_exact(&self, quote: &str) -> Vec<Span> {
         if quote.is_empty() {
             return Vec::new();
         }
@@ -107,7 +342,13 @@ impl<'a> Text<'a> {
         }
         let quote_len = quote.chars().count();
         let starts = self.code_points_at(&byte_starts);
-        starts.into_iter().map(|s| (s, s + quote_len)).collect()
+        starts
+            .into_iter()
+            .map(|start| Span {
+                start,
+                end: start + quote_len,
+            })
+            .collect()
     }
 
     /// Converts sorted byte offsets (on char boundaries) to code-point offsets in one pass.
@@ -202,6 +443,29 @@ pub fn pick<T: Copy>(
     }
 }
 
+/// How well `pattern` fits somewhere inside `window`: 1 - (the least edit distance between
+/// `pattern` and any substring of `window`) / (length of `pattern`). 1.0 when it occurs.
+fn fit(pattern: &str, window: &str) -> f64 {
+    let p: Vec<char> = pattern.chars().collect();
+    if p.is_empty() {
+        return 1.0;
+    }
+    // Sellers' algorithm: a match may start anywhere in the window (row 0 is all zeros).
+    let mut column: Vec<usize> = (0..=p.len()).collect();
+    let mut best = p.len();
+    for w in window.chars() {
+        let mut diagonal = column[0];
+        column[0] = 0;
+        for (i, pc) in p.iter().enumerate() {
+            let substitute = diagonal + usize::from(*pc != w);
+            diagonal = column[i + 1];
+            column[i + 1] = substitute.min(column[i] + 1).min(diagonal + 1);
+        }
+        best = best.min(column[p.len()]);
+    }
+    1.0 - best as f64 / p.len() as f64
+}
+
 /// Counts the code points in UTF-8 bytes (the number of bytes that do not continue a char).
 fn count_chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
@@ -271,6 +535,14 @@ mod tests {
         let a = Text::new(&text).anchor("QUOTE", None).unwrap();
         assert_eq!(a.prefix, "é".repeat(32));
         assert_eq!(a.suffix, "ü".repeat(32));
+    }
+
+    #[test]
+    fn fit_finds_a_pattern_anywhere_in_its_window() {
+        assert_eq!(fit("imagery", "satellite imagery. The"), 1.0);
+        assert_eq!(fit("abcd", "xxabedxx"), 0.75);
+        assert_eq!(fit("abcd", ""), 0.0);
+        assert_eq!(fit("", "abc"), 1.0);
     }
 
     #[test]

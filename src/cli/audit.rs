@@ -101,20 +101,40 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
         );
     }
 
-    out += &format!("\n{}\n", ctx.paint("Versions of the document", "1"));
-    for v in &a.versions {
-        let span = match (v.start, v.end) {
-            (Some(s), Some(e)) => format!("{s}..{e}"),
-            _ => "—".to_string(),
-        };
-        out += &format!(
-            "  appearance {}  version {}  {}  {:<9} {}\n",
-            v.appearance,
-            v.version,
-            short(&v.sha256),
-            v.state,
-            span
-        );
+    out += &format!(
+        "\n{}\n",
+        ctx.paint("The quote in every version of its document", "1")
+    );
+    for (i, ap) in a.appearances.iter().enumerate() {
+        for v in a
+            .versions
+            .iter()
+            .filter(|v| v.appearance == ap.appearance.id)
+        {
+            let span = match (v.start, v.end) {
+                (Some(s), Some(e)) => format!("{s}..{e}"),
+                _ => "—".to_string(),
+            };
+            let state = if v.recorded_here {
+                "recorded here".to_string()
+            } else {
+                v.state.clone()
+            };
+            let mut line = format!(
+                "  {}. {}@{}  {}  {:<13} {}",
+                i + 1,
+                ap.source_info.document,
+                v.version,
+                short(&v.sha256),
+                state,
+                span
+            );
+            if let Some(text) = &v.exact {
+                line += &format!("  now: \"{}\"", one_line(text));
+            }
+            out += &line;
+            out.push('\n');
+        }
     }
 
     out += &format!("\n{}\n", ctx.paint("Status history", "1"));

@@ -20,6 +20,9 @@ pub struct Args {
     /// Only claims that appear in this source version
     #[arg(long)]
     source: Option<String>,
+    /// Only claims whose quote is missing from the latest version of its document
+    #[arg(long)]
+    missing: bool,
 }
 
 /// Runs `list`.
@@ -29,15 +32,18 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         args.claimant.as_deref(),
         args.via.as_deref(),
         args.source.as_deref(),
+        args.missing,
     )?;
     if ctx.format == super::Format::Table && claims.is_empty() {
         ctx.note("no claims match");
         return Ok(ExitCode::SUCCESS);
     }
+    // A "latest version" column only once some document has a later version.
+    let show_latest = claims.iter().any(|c| c.latest.is_some());
     let rows = claims
         .iter()
         .map(|c| {
-            vec![
+            let mut row = vec![
                 c.id.clone(),
                 c.statement.clone(),
                 c.claimant.clone(),
@@ -47,7 +53,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     c.via.join(" → ")
                 },
                 c.status_label.clone(),
-            ]
+            ];
+            if show_latest {
+                row.push(c.latest.clone().unwrap_or_else(|| "—".to_string()));
+            }
+            row
         })
         .collect();
     let statuses: Vec<&str> = claims.iter().map(|c| c.status.as_str()).collect();
@@ -58,11 +68,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .find(|(c, _)| c.status_label == label)
             .and_then(|(_, s)| status_color(s))
     };
-    ctx.emit_rows(
-        &claims,
-        &["id", "statement", "claimant", "via", "status"],
-        rows,
-        |i, text| if i == 4 { by_label(text) } else { None },
-    )?;
+    let mut header = vec!["id", "statement", "claimant", "via", "status"];
+    if show_latest {
+        header.push("latest version");
+    }
+    ctx.emit_rows(&claims, &header, rows, |i, text| match i {
+        4 => by_label(text),
+        5 if text == "missing" => Some(comfy_table::Color::Red),
+        5 if text == "changed" => Some(comfy_table::Color::Yellow),
+        _ => None,
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,6 +17,20 @@ pub enum Command {
     List,
     /// One source version's record, and with --text its text with line numbers
     Show(ShowArgs),
+    /// A unified line diff between two source versions
+    Diff(DiffArgs),
+}
+
+/// `source diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The older version (SHA-256 prefix, DOC@N, DOC@latest)
+    old: String,
+    /// The newer version
+    new: String,
+    /// Lines of context around each change
+    #[arg(long, default_value_t = 3)]
+    context: usize,
 }
 
 /// `source add`.
@@ -42,6 +56,9 @@ pub struct AddArgs {
     /// When it was captured (default: now)
     #[arg(long)]
     captured: Option<String>,
+    /// Add it as a new version of the document this source version belongs to
+    #[arg(long, value_name = "SOURCE")]
+    version_of: Option<String>,
 }
 
 /// `source show`.
@@ -60,6 +77,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Add(args) => add(args, ctx),
         Command::List => list(ctx),
         Command::Show(args) => show(args, ctx),
+        Command::Diff(args) => diff(args, ctx),
     }
 }
 
@@ -87,6 +105,7 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 published,
             },
             captured: args.captured,
+            version_of: args.version_of,
         },
     )?;
     match ctx.format {
@@ -101,6 +120,7 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 if !added.is_text {
                     ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it");
                 }
+                report_reanchoring(&added, ctx);
             } else {
                 ctx.note(&format!(
                     "already stored as {}@{}; nothing written",
@@ -109,6 +129,85 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Tells how each earlier claim fares in the new version, one line each and a summary.
+fn report_reanchoring(added: &crate::ledger::SourceAdded, ctx: &Ctx) {
+    use crate::anchor::State;
+    if added.reanchored.is_empty() {
+        return;
+    }
+    for r in &added.reanchored {
+        let now = match (r.start, r.end) {
+            (Some(s), Some(e)) => format!("{s}..{e}"),
+            _ => "—".to_string(),
+        };
+        let mut line = format!(
+            "  {:<5} {:<9} {}..{} in {} → {}",
+            r.claim,
+            r.state.as_str(),
+            r.old_start,
+            r.old_end,
+            short(&r.from),
+            now
+        );
+        if let (State::Changed, Some(text)) = (r.state, &r.exact) {
+            line += &format!("  now: \"{}\"", crate::anchor::one_line(text));
+        }
+        ctx.note(&line);
+    }
+    let count = |s: State| added.reanchored.iter().filter(|r| r.state == s).count();
+    ctx.note(&format!(
+        "re-anchored {} appearance(s) from earlier versions: {} unchanged, {} moved, {} changed, {} missing",
+        added.reanchored.len(),
+        count(State::Unchanged),
+        count(State::Moved),
+        count(State::Changed),
+        count(State::Missing)
+    ));
+}
+
+fn diff(args: DiffArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let mut ledger = ctx.open()?;
+    let old = ledger.show_source(&args.old, true)?;
+    let new = ledger.show_source(&args.new, true)?;
+    let name = |s: &crate::ledger::SourceShown| {
+        format!(
+            "{}@{} {}",
+            s.source.document,
+            s.source.version,
+            short(&s.source.sha256)
+        )
+    };
+    let (a, b) = (
+        old.text.as_deref().unwrap_or(""),
+        new.text.as_deref().unwrap_or(""),
+    );
+    let diff = similar::TextDiff::from_lines(a, b);
+    let mut out = diff
+        .unified_diff()
+        .context_radius(args.context)
+        .missing_newline_hint(true)
+        .header(&name(&old), &name(&new))
+        .to_string();
+    if ctx.format == Format::Json {
+        ctx.emit_json(&serde_json::json!({
+            "old": old.source.sha256,
+            "new": new.source.sha256,
+            "identical": a == b,
+            "diff": out,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if a == b {
+        ctx.note("the two versions have the same text");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    ctx.emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -101,6 +101,27 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             add_appearance(conn, id, appearance, seq)?;
         }
         Event::ClaimCite { claim, appearance } => add_appearance(conn, claim, appearance, seq)?,
+        Event::AppearanceTrack { results } => {
+            let mut stmt = conn.prepare_cached(
+                "INSERT INTO anchorings (appearance_id, source, state, start, end, exact, score, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (appearance_id, source) DO UPDATE SET state = excluded.state,
+                    start = excluded.start, end = excluded.end, exact = excluded.exact,
+                    score = excluded.score, seq = excluded.seq",
+            )?;
+            for r in results {
+                stmt.execute(params![
+                    r.appearance,
+                    r.source,
+                    r.state.as_str(),
+                    r.start.map(|v| v as i64),
+                    r.end.map(|v| v as i64),
+                    r.exact,
+                    r.score,
+                    seq
+                ])?;
+            }
+        }
         Event::StatusSet {
             claim,
             status,

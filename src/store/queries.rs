@@ -45,12 +45,15 @@ pub struct SourceRow {
     pub seq: i64,
     /// Appearances of claims in it.
     pub appearances: i64,
+    /// The document's id.
+    #[serde(skip)]
+    pub document_id: i64,
 }
 
 const SOURCE_COLUMNS: &str = "s.sha256, s.size, s.media_type, s.is_text, d.name, s.version,
     (SELECT count(*) FROM sources v WHERE v.document_id = s.document_id),
     s.captured_at, s.origin, s.url, s.title, s.publisher, s.author, s.published, s.seq,
-    (SELECT count(*) FROM appearances a WHERE a.source = s.sha256)";
+    (SELECT count(*) FROM appearances a WHERE a.source = s.sha256), s.document_id";
 
 fn source_row(r: &Row) -> rusqlite::Result<SourceRow> {
     Ok(SourceRow {
@@ -70,6 +73,7 @@ fn source_row(r: &Row) -> rusqlite::Result<SourceRow> {
         published: r.get(13)?,
         seq: r.get(14)?,
         appearances: r.get(15)?,
+        document_id: r.get(16)?,
     })
 }
 
@@ -113,6 +117,9 @@ pub struct ClaimRow {
     pub said: Option<String>,
     /// How many appearances.
     pub appearances: i64,
+    /// How the claim's quote fares in the latest version of its document, when that is not
+    /// the version it was recorded in (the worst over its appearances); None otherwise.
+    pub latest: Option<String>,
 }
 
 /// Filters of the status table; all given ones must hold.
@@ -126,6 +133,8 @@ pub struct ClaimFilter {
     pub via: Option<i64>,
     /// Source version (full SHA-256).
     pub source: Option<String>,
+    /// Only claims whose quote is missing from the latest version of its document.
+    pub missing_from_latest: bool,
 }
 
 /// An appearance as stored.
@@ -179,6 +188,25 @@ pub struct StatusEventRow {
     /// Who recorded it.
     pub actor: String,
     /// Journal entry.
+    pub seq: i64,
+}
+
+/// How an appearance fares in one other version of its document.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnchoringRow {
+    /// The version.
+    pub source: String,
+    /// unchanged, moved, changed or missing.
+    pub state: String,
+    /// Span there.
+    pub start: Option<i64>,
+    /// Span end there.
+    pub end: Option<i64>,
+    /// Text there.
+    pub exact: Option<String>,
+    /// Fuzzy similarity in per mille.
+    pub score: Option<i64>,
+    /// Journal entry that recorded it.
     pub seq: i64,
 }
 
@@ -291,6 +319,81 @@ impl Tx<'_> {
         Ok(self
             .prepare(&sql)?
             .query_map([], source_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The versions of a document, in order.
+    pub fn document_versions(&self, document: i64) -> Result<Vec<SourceRow>> {
+        let sql = format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources s JOIN documents d ON d.id = s.document_id
+             WHERE s.document_id = ?1 ORDER BY s.version"
+        );
+        Ok(self
+            .prepare(&sql)?
+            .query_map(params![document], source_row)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The document a URL belongs to: one whose URL, or one of whose versions' URL, it is.
+    pub fn document_by_url(&self, url: &str) -> Result<Option<i64>> {
+        Ok(self
+            .query_row(
+                "SELECT id FROM documents WHERE url = ?1
+                 UNION SELECT document_id FROM sources WHERE url = ?1
+                 ORDER BY 1 LIMIT 1",
+                params![url],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every appearance recorded in a version of this document, with its claim.
+    pub fn document_appearances(&self, document: i64) -> Result<Vec<(String, AppearanceRow)>> {
+        Ok(self
+            .prepare(
+                "SELECT a.claim_id, a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix,
+                    a.quote, a.normalized, a.seq
+                 FROM appearances a JOIN sources s ON s.sha256 = a.source
+                 WHERE s.document_id = ?1 ORDER BY a.id",
+            )?
+            .query_map(params![document], |r| {
+                Ok((
+                    r.get(0)?,
+                    AppearanceRow {
+                        id: r.get(1)?,
+                        source: r.get(2)?,
+                        start: r.get(3)?,
+                        end: r.get(4)?,
+                        exact: r.get(5)?,
+                        prefix: r.get(6)?,
+                        suffix: r.get(7)?,
+                        quote: r.get(8)?,
+                        normalized: r.get(9)?,
+                        seq: r.get(10)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How an appearance fares in the other versions of its document, by version SHA-256.
+    pub fn anchorings(&self, appearance: i64) -> Result<Vec<AnchoringRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT source, state, start, end, exact, score, seq FROM anchorings
+                 WHERE appearance_id = ?1",
+            )?
+            .query_map(params![appearance], |r| {
+                Ok(AnchoringRow {
+                    source: r.get(0)?,
+                    state: r.get(1)?,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    exact: r.get(4)?,
+                    score: r.get(5)?,
+                    seq: r.get(6)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?)
     }
 
@@ -441,7 +544,15 @@ impl Tx<'_> {
                 (SELECT group_concat(vp.name, char(31)) FROM
                     (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
                      WHERE v.claim_id = c.id ORDER BY v.position) vp),
-                (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id)
+                (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id),
+                (SELECT max(CASE coalesce(t.state, 'missing') WHEN 'missing' THEN 3
+                        WHEN 'changed' THEN 2 WHEN 'moved' THEN 1 ELSE 0 END)
+                 FROM appearances a JOIN sources s ON s.sha256 = a.source
+                 JOIN sources ls ON ls.document_id = s.document_id AND ls.sha256 <> a.source
+                    AND ls.version = (SELECT max(x.version) FROM sources x
+                                      WHERE x.document_id = s.document_id)
+                 LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
+                 WHERE a.claim_id = c.id) AS latest
              FROM claims c JOIN parties p ON p.id = c.claimant_id
              JOIN statuses s ON s.name = c.status
              LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -470,6 +581,9 @@ impl Tx<'_> {
                 args.len()
             );
         }
+        if filter.missing_from_latest {
+            sql += " AND latest = 3";
+        }
         sql += " ORDER BY c.number";
         let mut stmt = self.prepare(&sql)?;
         let rows = stmt
@@ -488,6 +602,15 @@ impl Tx<'_> {
                     status_label: crate::status::phrase(&label, by.as_deref()),
                     said: r.get(6)?,
                     appearances: r.get(8)?,
+                    latest: r.get::<_, Option<i64>>(9)?.map(|l| {
+                        match l {
+                            0 => "unchanged",
+                            1 => "moved",
+                            2 => "changed",
+                            _ => "missing",
+                        }
+                        .to_string()
+                    }),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -516,6 +639,31 @@ impl Tx<'_> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One appearance by id.
+    pub fn appearances_by_id(&self, id: i64) -> Result<Option<AppearanceRow>> {
+        Ok(self
+            .query_row(
+                "SELECT id, source, start, end, exact, prefix, suffix, quote, normalized, seq
+                 FROM appearances WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(AppearanceRow {
+                        id: r.get(0)?,
+                        source: r.get(1)?,
+                        start: r.get(2)?,
+                        end: r.get(3)?,
+                        exact: r.get(4)?,
+                        prefix: r.get(5)?,
+                        suffix: r.get(6)?,
+                        quote: r.get(7)?,
+                        normalized: r.get(8)?,
+                        seq: r.get(9)?,
+                    })
+                },
+            )
+            .optional()?)
     }
 
     /// Whether the claim already has an appearance at exactly this span.
@@ -605,6 +753,8 @@ impl Tx<'_> {
                  UNION SELECT seq FROM appearances WHERE claim_id = ?1
                  UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
                  UNION SELECT seq FROM status_events WHERE claim_id = ?1
+                 UNION SELECT t.seq FROM anchorings t JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
+                 UNION SELECT s.seq FROM sources s JOIN anchorings t ON t.source = s.sha256 JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
                  UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
                  UNION SELECT p.seq FROM parties p JOIN claims c ON c.claimant_id = p.id WHERE c.id = ?1
                  UNION SELECT p.seq FROM parties p JOIN claim_conduits v ON v.party_id = p.id WHERE v.claim_id = ?1
