@@ -157,15 +157,28 @@ pub enum AnchorError {
     },
 }
 
-/// A text prepared for anchoring: it knows how to turn byte offsets into code points.
+/// A text prepared for anchoring: it knows how to turn byte offsets into code points, and
+/// builds its normalized form (for normalized matching) once, the first time it is needed,
+/// however many quotes are then looked up in it.
 pub struct Text<'a> {
     text: &'a str,
+    normalized: std::cell::OnceCell<normalize::NormalizedText<&'a str>>,
 }
 
 impl<'a> Text<'a> {
     /// Wraps a source text.
     pub fn new(text: &'a str) -> Self {
-        Text { text }
+        Text {
+            text,
+            normalized: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every normalized match of `quote`, as spans of the original text.
+    pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
+        self.normalized
+            .get_or_init(|| normalize::NormalizedText::from_source(self.text))
+            .find(quote)
     }
 
     /// The text itself.
@@ -185,7 +198,7 @@ impl<'a> Text<'a> {
             let span = pick(&exact, occurrence, |s| self.site(s.start, s.end))?;
             return Ok(self.anchor_at(span.start, span.end, false));
         }
-        let normalized = normalize::find_normalized(self.text, quote);
+        let normalized = self.find_normalized(quote);
         if !normalized.is_empty() {
             let span = pick(&normalized, occurrence, |s| self.site(s.start, s.end))?;
             return Ok(self.anchor_at(span.start, span.end, true));
@@ -234,7 +247,7 @@ impl<'a> Text<'a> {
         if let Some(best) = self.best_by_context(&exact, old) {
             return found(State::Moved, best, None);
         }
-        let normalized = normalize::find_normalized(self.text, &old.exact);
+        let normalized = self.find_normalized(&old.exact);
         if let Some(best) = self.best_by_context(&normalized, old) {
             return found(State::Changed, best, None);
         }
@@ -332,9 +345,11 @@ impl<'a> Text<'a> {
         if quote.is_empty() {
             return Vec::new();
         }
+        let finder = memchr::memmem::Finder::new(quote.as_bytes());
+        let bytes = self.text.as_bytes();
         let mut byte_starts = Vec::new();
         let mut from = 0;
-        while let Some(found) = self.text[from..].find(quote) {
+        while let Some(found) = finder.find(&bytes[from..]) {
             let at = from + found;
             byte_starts.push(at);
             // Step one char, so overlapping occurrences are found too.
@@ -363,12 +378,24 @@ impl<'a> Text<'a> {
         out
     }
 
-    /// The byte offset of code point `cp` (or the end of the text).
+    /// The byte offset of code point `cp` (or the end of the text). Skips 64-byte blocks by
+    /// counting the bytes that start a char, so it runs at memory speed.
     pub fn byte_at(&self, cp: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(cp)
-            .map_or(self.text.len(), |(b, _)| b)
+        let bytes = self.text.as_bytes();
+        let (mut byte, mut seen) = (0usize, 0usize);
+        for block in bytes.chunks_exact(64) {
+            let starts = count_chars(block);
+            if seen + starts > cp {
+                break;
+            }
+            seen += starts;
+            byte += 64;
+        }
+        // A block may end inside a char that it already counted.
+        while byte < bytes.len() && (bytes[byte] as i8) < -0x40 {
+            byte += 1;
+        }
+        byte + byte_len_of_chars(&self.text[byte..], cp - seen)
     }
 
     /// The text between two code-point offsets.
@@ -395,10 +422,10 @@ impl<'a> Text<'a> {
     /// 1-based line and column (in code points) of code point `cp`.
     pub fn line_column(&self, cp: usize) -> (usize, usize) {
         let byte = self.byte_at(cp);
-        let before = &self.text[..byte];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let before = &self.text.as_bytes()[..byte];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let column = count_chars(&before[line_start..]) + 1;
         (line, column)
     }
 
@@ -466,9 +493,23 @@ fn fit(pattern: &str, window: &str) -> f64 {
     1.0 - best as f64 / p.len() as f64
 }
 
-/// Counts the code points in UTF-8 bytes (the number of bytes that do not continue a char).
+/// Counts the code points in UTF-8 bytes: the bytes that do not continue a char
+/// (continuation bytes are 0b10xxxxxx), eight at a time.
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuations = 0usize;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        // Bit 7 set and bit 6 clear marks a continuation byte.
+        continuations += (w & !(w << 1) & HIGH).count_ones() as usize;
+    }
+    continuations += words
+        .remainder()
+        .iter()
+        .filter(|&&b| (b as i8) < -0x40)
+        .count();
+    bytes.len() - continuations
 }
 
 fn byte_len_of_chars(text: &str, n: usize) -> usize {
@@ -535,6 +576,18 @@ mod tests {
         let a = Text::new(&text).anchor("QUOTE", None).unwrap();
         assert_eq!(a.prefix, "é".repeat(32));
         assert_eq!(a.suffix, "ü".repeat(32));
+    }
+
+    #[test]
+    fn byte_at_agrees_with_char_indices() {
+        let text = "é👩‍💻a\n".repeat(40);
+        let t = Text::new(&text);
+        let total = text.chars().count();
+        for cp in 0..=total {
+            let expected = text.char_indices().nth(cp).map_or(text.len(), |(b, _)| b);
+            assert_eq!(t.byte_at(cp), expected, "cp {cp}");
+        }
+        assert_eq!(t.line_column(total - 1), (40, 6));
     }
 
     #[test]
