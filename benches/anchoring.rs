@@ -82,7 +82,7 @@ fn generated_text(bytes: usize) -> String {
         for _ in 0..(8 + rng.next() % 20) {
             text.push_str(rng.pick(&words));
             text.push(' ');
-            if rng.next() % 17 == 0 {
+            if rng.next().is_multiple_of(17) {
                 text.push_str(rng.pick(&extras));
                 text.push(' ');
             }
