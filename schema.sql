@@ -1,4 +1,4 @@
--- claimledger schema, version 2.
+-- claimledger schema, version 3.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -8,7 +8,9 @@
 -- Two kinds of table live here:
 --
 --  * The record: `journal` (one row per change, in order) and the source bytes
---    (`blobs`, `blob_chunks`), which are named by their SHA-256 and so check themselves.
+--    (`blobs`, `blob_chunks`), which are named by their SHA-256 and so check themselves;
+--    with the journal's Merkle tree (`merkle_nodes`, written with each entry) and the
+--    checkpoints recorded of it (`checkpoints`), which `verify` recomputes and compares.
 --  * Derived tables (everything else): what people query. Every row in them is written by
 --    applying a journal entry (src/store/project.rs), in the same transaction as the entry,
 --    and `verify` rebuilds them from the journal to prove they still agree.
@@ -17,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 -- ---------------------------------------------------------------- the record
 
@@ -45,6 +47,28 @@ CREATE TABLE blob_chunks (
     data    BLOB    NOT NULL,
     PRIMARY KEY (blob_id, chunk)
 ) STRICT;
+
+-- The journal's RFC 6962 Merkle tree: every completed perfect subtree. The subtree at
+-- `level` and `idx` covers entries [idx << level, (idx + 1) << level); level 0 holds the leaf
+-- hashes SHA-256(0x00 || entry bytes). Written in the same transaction as each entry, so a
+-- root or a proof at any size reads O(log n) rows (src/store/merkle.rs).
+CREATE TABLE merkle_nodes (
+    level INTEGER NOT NULL CHECK (level >= 0),
+    idx   INTEGER NOT NULL CHECK (idx >= 0),
+    hash  TEXT    NOT NULL CHECK (length(hash) = 64),
+    PRIMARY KEY (level, idx)
+) STRICT;
+
+-- Checkpoints recorded by `claimledger checkpoint`: the note exactly as printed (C2SP
+-- tlog-checkpoint "<origin>\n<size>\n<base64 root>\n", with a C2SP signed-note signature line
+-- when signed), its size and root (hex), and the verifier key of its signature, if any.
+CREATE TABLE checkpoints (
+    note TEXT    PRIMARY KEY,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    root TEXT    NOT NULL CHECK (length(root) = 64),
+    key  TEXT                              -- '<name>+<hex key id>+<base64 key>' when signed
+) STRICT;
+CREATE INDEX checkpoints_by_size ON checkpoints (size);
 
 -- ---------------------------------------------------------------- derived tables
 

@@ -177,6 +177,41 @@ pub enum Error {
     #[error("journal entry #{seq} cannot be read: {reason}")]
     BadEntry { seq: i64, reason: String },
 
+    #[error(
+        "the ledger's Merkle tree node at level {level}, index {index} cannot be used ({reason}); run `claimledger verify` to see what is wrong"
+    )]
+    MerkleNode {
+        level: u32,
+        index: u64,
+        reason: String,
+    },
+
+    #[error("cannot make the proof: {0}")]
+    Proof(String),
+
+    #[error("this ledger has no checkpoint yet; record one with `claimledger checkpoint`")]
+    NoCheckpoint,
+
+    #[error("{what} is not a usable checkpoint: {reason}")]
+    BadCheckpoint { what: String, reason: String },
+
+    #[error("{what} is not a usable key: {reason}")]
+    BadKey { what: String, reason: String },
+
+    #[error("{} already exists; `key generate` never overwrites a key: pick another --out", path.display())]
+    KeyExists { path: PathBuf },
+
+    #[error("cannot write {}: {source}", path.display())]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A check failed: the ledger and a checkpoint disagree (exit code 3).
+    #[error("{0}")]
+    CheckFailed(String),
+
     #[error("cannot write to standard output: {0}")]
     Output(#[source] std::io::Error),
 
@@ -188,6 +223,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The process exit code for this error (SPEC §4): 3 when a check failed, else 1.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::CheckFailed(_) => 3,
+            _ => 1,
+        }
+    }
+
     /// Lines to print under the message: candidates, matches, the closest passage.
     pub fn details(&self) -> Vec<String> {
         match self {

@@ -18,6 +18,7 @@ pub mod dates;
 pub mod error;
 pub mod journal;
 pub mod ledger;
+pub mod merkle;
 pub mod party;
 pub mod source;
 pub mod status;

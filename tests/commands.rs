@@ -867,15 +867,16 @@ fn an_older_ledger_is_upgraded_in_place() {
         "--claimant",
         "council",
     ]);
-    // Make it a version-1 ledger again: that schema had no anchorings table.
+    // Make it a version-1 ledger again: that schema had no anchorings table (nor the
+    // Merkle tables of version 3).
     sb.sql()
-        .execute_batch("DROP TABLE anchorings; PRAGMA user_version = 1;")
+        .execute_batch("DROP TABLE anchorings; DROP TABLE merkle_nodes; DROP TABLE checkpoints; PRAGMA user_version = 1;")
         .unwrap();
     assert_eq!(sb.json(&["list"])[0]["id"], "C1");
     let conn = sb.sql();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     assert_eq!(sb.count("SELECT count(*) FROM anchorings"), 0);
 }

@@ -161,7 +161,10 @@ pub fn main() -> ExitCode {
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             ctx.report_error(&e);
-            ExitCode::from(1)
+            ExitCode::from(
+                e.downcast_ref::<crate::Error>()
+                    .map_or(1, crate::Error::exit_code),
+            )
         }
     }
 }

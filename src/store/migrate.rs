@@ -13,13 +13,16 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
 
 /// `MIGRATIONS[i]` takes a ledger from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/002-anchorings.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/002-anchorings.sql"),
+    include_str!("../../migrations/003-merkle.sql"),
+];
 
 /// Creates the schema in an empty database.
 pub fn create(conn: &Connection) -> Result<()> {
@@ -33,6 +36,10 @@ pub fn upgrade(conn: &Connection, version: i64) -> Result<()> {
         let from = i as i64 + 1;
         if from >= version {
             conn.execute_batch(script)?;
+            if from + 1 == 3 {
+                // SQL cannot hash: build the Merkle tree of the entries written so far.
+                super::merkle::backfill(conn)?;
+            }
             conn.pragma_update(None, "user_version", from + 1)?;
         }
     }

@@ -7,9 +7,11 @@
 //! leaves the ledger exactly as it was. Dropping a [`Tx`] without committing rolls back.
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
-//! tables), [`queries`] (reads), [`blobs`] (source bytes).
+//! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
+//! tree and checkpoints).
 
 pub mod blobs;
+pub mod merkle;
 pub mod migrate;
 pub mod project;
 pub mod queries;
@@ -206,6 +208,7 @@ impl Tx<'_> {
                 entry.hash()
             ],
         )?;
+        merkle::append_leaf(self, entry.seq, &entry.bytes())?;
         project::apply(self, &entry)?;
         Ok(entry)
     }
