@@ -1,4 +1,4 @@
--- claimledger schema, version 3.
+-- claimledger schema, version 4.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- ---------------------------------------------------------------- the record
 
@@ -110,7 +110,8 @@ CREATE TABLE parties (
     name        TEXT    NOT NULL,          -- the display name
     kind        TEXT    NOT NULL,          -- person, government, military, outlet, ...
     description TEXT,
-    seq         INTEGER NOT NULL REFERENCES journal (seq)
+    seq         INTEGER NOT NULL REFERENCES journal (seq),
+    merged_into INTEGER REFERENCES parties (id) -- set when merged into another party
 ) STRICT;
 
 -- Every name a party goes by, including its display name. `key` is the name folded for
@@ -153,7 +154,8 @@ CREATE TABLE claims (
     said            TEXT,                  -- when it was said, if known
     status          TEXT    NOT NULL DEFAULT 'unverified' REFERENCES statuses (name),
     status_party_id INTEGER REFERENCES parties (id),
-    seq             INTEGER NOT NULL REFERENCES journal (seq)
+    seq             INTEGER NOT NULL REFERENCES journal (seq),
+    claimant_as     TEXT                   -- the claimant's name as the user typed it
 ) STRICT;
 CREATE INDEX claims_by_status ON claims (status);
 CREATE INDEX claims_by_claimant ON claims (claimant_id);
@@ -163,6 +165,7 @@ CREATE TABLE claim_conduits (
     claim_id TEXT    NOT NULL REFERENCES claims (id),
     position INTEGER NOT NULL CHECK (position >= 1),
     party_id INTEGER NOT NULL REFERENCES parties (id),
+    party_as TEXT,                     -- the name as the user typed it
     PRIMARY KEY (claim_id, position)
 ) STRICT;
 CREATE INDEX claim_conduits_by_party ON claim_conduits (party_id);
@@ -217,3 +220,12 @@ CREATE TABLE anchorings (
     PRIMARY KEY (appearance_id, source)
 ) STRICT;
 CREATE INDEX anchorings_by_source ON anchorings (source);
+
+-- Full-text search (SQLite FTS5) over each claim's statement and quotes; rowid = the
+-- claim's number. Derived like every table here: written by the projection.
+CREATE VIRTUAL TABLE claim_search USING fts5 (
+    claim_id UNINDEXED,
+    statement,
+    quotes,
+    tokenize = 'unicode61 remove_diacritics 2'
+);

@@ -174,6 +174,17 @@ pub enum Error {
     )]
     DocumentConflict { version_of: String, url: String },
 
+    #[error("'{a}' and '{b}' are already the same party ({party}); nothing to merge")]
+    SameParty { a: String, b: String, party: String },
+
+    #[error(
+        "status '{name}' (\"{label}\") already exists; `claimledger status list` shows the vocabulary"
+    )]
+    StatusExists { name: String, label: String },
+
+    #[error("no claim matches those filters; check them with `claimledger list` first")]
+    NothingMatches,
+
     #[error("journal entry #{seq} cannot be read: {reason}")]
     BadEntry { seq: i64, reason: String },
 

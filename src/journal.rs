@@ -142,6 +142,27 @@ pub enum Event {
         /// The new name.
         alias: String,
     },
+    /// Two parties turned out to be one: `merged` is folded into `into`, and all its names
+    /// and references move with it.
+    #[serde(rename = "party.merge")]
+    PartyMerge {
+        /// The party that remains.
+        into: PartyRef,
+        /// The party folded into it.
+        merged: PartyRef,
+    },
+    /// A ledger's own status was defined.
+    #[serde(rename = "status.define")]
+    StatusDefine {
+        /// The name users type.
+        name: String,
+        /// The phrase people read.
+        label: String,
+        /// Whether it needs a party (`--by`).
+        takes_party: bool,
+        /// The ClaimReview rating it maps to.
+        rating: Option<String>,
+    },
     /// A claim was recorded.
     #[serde(rename = "claim.add")]
     ClaimAdd {
@@ -197,6 +218,8 @@ impl Event {
             Event::SourceAdd { .. } => "source.add",
             Event::PartyAdd { .. } => "party.add",
             Event::PartyAlias { .. } => "party.alias",
+            Event::PartyMerge { .. } => "party.merge",
+            Event::StatusDefine { .. } => "status.define",
             Event::ClaimAdd { .. } => "claim.add",
             Event::ClaimCite { .. } => "claim.cite",
             Event::AppearanceTrack { .. } => "appearance.track",
@@ -222,6 +245,18 @@ impl Event {
             Event::PartyAdd { name, aliases, .. } if aliases.is_empty() => name.clone(),
             Event::PartyAdd { name, aliases, .. } => format!("{name} = {}", aliases.join(" = ")),
             Event::PartyAlias { party, alias } => format!("{} = {alias}", party.typed),
+            Event::PartyMerge { into, merged } => {
+                format!("{} merged into {}", merged.typed, into.typed)
+            }
+            Event::StatusDefine {
+                name,
+                label,
+                takes_party,
+                ..
+            } => format!(
+                "status {name}: \"{label}\"{}",
+                if *takes_party { " (takes a party)" } else { "" }
+            ),
             Event::ClaimAdd {
                 id,
                 claimant,

@@ -16,7 +16,8 @@ use crate::journal::{AppearanceRecord, Entry, Event, Evidence, PartyRef, Tracked
 use crate::party::{PartyKind, clean_name};
 use crate::source::{SourceMeta, short};
 use crate::store::queries::{
-    AppearanceRow, ClaimCore, ClaimFilter, ClaimRow, IdTable, PartyRow, SourceRow, StatusEventRow,
+    AppearanceRow, ClaimCore, ClaimFilter, ClaimRow, ClaimSort, IdTable, PartyRow, SourceRow,
+    StatusEventRow,
 };
 use crate::store::{Store, Tx};
 use crate::{dates, source};
@@ -126,6 +127,101 @@ pub struct NewStatus {
     pub occurrence: Option<usize>,
     /// A note.
     pub note: Option<String>,
+}
+
+/// What the status table shows: filters as the user typed them, and an order.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Status name or label.
+    pub status: Option<String>,
+    /// Claimant, by any name.
+    pub claimant: Option<String>,
+    /// Conduit, by any name.
+    pub via: Option<String>,
+    /// A source version.
+    pub source: Option<String>,
+    /// A document (any of its versions, or its name).
+    pub document: Option<String>,
+    /// Said (or recorded) on or after this date.
+    pub since: Option<String>,
+    /// Said (or recorded) on or before this date.
+    pub until: Option<String>,
+    /// Words that must occur in the statement or a quote.
+    pub search: Option<String>,
+    /// Only quotes missing from the latest version of their document.
+    pub missing: bool,
+    /// The order.
+    pub sort: ClaimSort,
+}
+
+/// Which claims a bulk action applies to.
+#[derive(Debug, Clone)]
+pub enum Targets {
+    /// These ids.
+    Ids(Vec<String>),
+    /// Every claim the status table would show with these filters.
+    Matching(ListQuery),
+}
+
+/// Claims counted by status and claimant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// All claims.
+    pub total: i64,
+    /// Each status in use, in vocabulary order, with its count.
+    pub statuses: Vec<StatusCount>,
+    /// Each claimant, most claims first, with counts by status name.
+    pub claimants: Vec<ClaimantCount>,
+}
+
+/// One status's count.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    /// Name.
+    pub name: String,
+    /// Label.
+    pub label: String,
+    /// Claims with it.
+    pub count: i64,
+}
+
+/// One claimant's counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimantCount {
+    /// Display name.
+    pub claimant: String,
+    /// All its claims.
+    pub total: i64,
+    /// By status name.
+    pub counts: std::collections::BTreeMap<String, i64>,
+}
+
+/// A party and what it did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyShown {
+    /// The party.
+    pub party: PartyRow,
+    /// Every claim it made, relayed, or gave a status to.
+    pub claims: Vec<PartyClaim>,
+}
+
+/// One claim in a party's record.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyClaim {
+    /// The claim.
+    pub id: String,
+    /// made, relayed, or the status label it gave ("denied").
+    pub role: String,
+    /// The party's name as typed there.
+    pub as_typed: Option<String>,
+    /// The statement.
+    pub statement: String,
+    /// The claimant.
+    pub claimant: String,
+    /// The conduits.
+    pub via: Vec<String>,
+    /// The claim's current status phrase.
+    pub status_label: String,
 }
 
 /// An appearance as reported to the user.
@@ -718,11 +814,211 @@ impl Ledger {
 
     /// Records a status event.
     pub fn set_status(&mut self, claim_ref: &str, new: NewStatus) -> Result<StatusRecorded> {
-        let number = claim::parse_id(claim_ref)?;
+        let mut recorded = self.set_status_many(&Targets::Ids(vec![claim_ref.to_string()]), new)?;
+        Ok(recorded.remove(0))
+    }
+
+    /// The status table. Party filters resolve through aliases; an unknown name is an error.
+    pub fn list(&mut self, query: &ListQuery) -> Result<Vec<ClaimRow>> {
+        let tx = self.store.begin_read()?;
+        let filter = resolve_filter(&tx, query)?;
+        tx.claims(&filter)
+    }
+
+    /// Claims counted by status and by claimant.
+    pub fn summary(&mut self) -> Result<Summary> {
+        let tx = self.store.begin_read()?;
+        let counts = tx.claim_counts()?;
+        let vocabulary = tx.statuses()?;
+        let mut statuses: Vec<StatusCount> = vocabulary
+            .iter()
+            .map(|s| StatusCount {
+                name: s.name.clone(),
+                label: s.label.clone(),
+                count: counts.iter().filter(|c| c.1 == s.name).map(|c| c.2).sum(),
+            })
+            .collect();
+        statuses.retain(|s| s.count > 0);
+        let mut claimants: Vec<ClaimantCount> = Vec::new();
+        for (claimant, status, n) in counts {
+            match claimants.iter_mut().find(|c| c.claimant == claimant) {
+                Some(c) => {
+                    c.total += n;
+                    c.counts.insert(status, n);
+                }
+                None => claimants.push(ClaimantCount {
+                    claimant,
+                    total: n,
+                    counts: std::collections::BTreeMap::from([(status, n)]),
+                }),
+            }
+        }
+        claimants.sort_by(|a, b| b.total.cmp(&a.total).then(a.claimant.cmp(&b.claimant)));
+        Ok(Summary {
+            total: claimants.iter().map(|c| c.total).sum(),
+            statuses,
+            claimants,
+        })
+    }
+
+    /// Folds party `merged` into party `into`: its names become aliases of `into`, and its
+    /// claims, conduits and status events move with it. History keeps names as typed.
+    pub fn merge_parties(&mut self, into: &str, merged: &str) -> Result<PartyRecorded> {
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        let find = |name: &str| -> Result<(i64, String)> {
+            tx.party_by_name(name)?
+                .ok_or_else(|| Error::UnknownParty(name.to_string()))
+        };
+        let (into_id, into_name) = find(into)?;
+        let (merged_id, merged_name) = find(merged)?;
+        if into_id == merged_id {
+            return Err(Error::SameParty {
+                a: into.to_string(),
+                b: merged.to_string(),
+                party: into_name,
+            });
+        }
+        tx.append(
+            &time,
+            &self.actor,
+            Event::PartyMerge {
+                into: PartyRef {
+                    id: into_id,
+                    typed: into.to_string(),
+                },
+                merged: PartyRef {
+                    id: merged_id,
+                    typed: merged.to_string(),
+                },
+            },
+        )?;
+        let names = party_names(&tx, into_id)?;
+        tx.commit()?;
+        let _ = merged_name;
+        Ok(PartyRecorded {
+            id: into_id,
+            name: into_name,
+            names,
+        })
+    }
+
+    /// A party and everything it did: claims made, relayed, confirmed, denied...
+    pub fn show_party(&mut self, name: &str) -> Result<PartyShown> {
+        let tx = self.store.begin_read()?;
+        let (id, _) = tx
+            .party_by_name(name)?
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
+        let party = tx
+            .parties()?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
+        let mut claims = Vec::new();
+        for role in tx.party_roles(id)? {
+            let core = tx.claim(claim::parse_id(&role.claim)?, &role.claim)?;
+            claims.push(PartyClaim {
+                id: core.id,
+                role: role.role,
+                as_typed: role.as_typed,
+                statement: core.statement,
+                claimant: core.claimant,
+                via: core.via,
+                status_label: core.status_label,
+            });
+        }
+        Ok(PartyShown { party, claims })
+    }
+
+    /// Defines one of the ledger's own statuses.
+    pub fn define_status(
+        &mut self,
+        name: &str,
+        label: &str,
+        takes_party: bool,
+        rating: Option<String>,
+    ) -> Result<crate::status::Status> {
+        let name = name.trim().to_lowercase();
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(Error::InvalidValue {
+                what: "status name",
+                value: name,
+                expected: "expected one word of letters, digits, - or _ (e.g. mostly-false)",
+            });
+        }
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        if label.is_empty() {
+            return Err(Error::InvalidValue {
+                what: "--label",
+                value: label,
+                expected: "expected the phrase people read, e.g. \"mostly false\"",
+            });
+        }
+        let time = dates::now();
+        let tx = self.store.begin_write()?;
+        if let Some(existing) = tx
+            .statuses()?
+            .into_iter()
+            .find(|s| s.name == name || s.label.eq_ignore_ascii_case(&label))
+        {
+            return Err(Error::StatusExists {
+                name: existing.name,
+                label: existing.label,
+            });
+        }
+        let rating = rating.filter(|r| !r.trim().is_empty());
+        tx.append(
+            &time,
+            &self.actor,
+            Event::StatusDefine {
+                name: name.clone(),
+                label: label.clone(),
+                takes_party,
+                rating: rating.clone(),
+            },
+        )?;
+        let status = tx.status(&name)?;
+        tx.commit()?;
+        Ok(status)
+    }
+
+    /// Sets one status on several claims, each with its own journal entry, in one
+    /// transaction: all of them or none.
+    pub fn set_status_many(
+        &mut self,
+        targets: &Targets,
+        new: NewStatus,
+    ) -> Result<Vec<StatusRecorded>> {
         let time = dates::now();
         let actor = self.actor.clone();
         let tx = self.store.begin_write()?;
-        let core = tx.claim(number, claim_ref)?;
+        let ids: Vec<(i64, String)> = match targets {
+            Targets::Ids(ids) => {
+                let mut out: Vec<(i64, String)> = Vec::new();
+                for id in ids {
+                    let number = claim::parse_id(id)?;
+                    tx.claim(number, id)?;
+                    if !out.iter().any(|(n, _)| *n == number) {
+                        out.push((number, id.clone()));
+                    }
+                }
+                out
+            }
+            Targets::Matching(query) => {
+                let filter = resolve_filter(&tx, query)?;
+                tx.claims(&filter)?
+                    .into_iter()
+                    .map(|c| (claim::parse_id(&c.id).expect("stored ids parse"), c.id))
+                    .collect()
+            }
+        };
+        if ids.is_empty() {
+            return Err(Error::NothingMatches);
+        }
         let status = check_status(&tx, &new)?;
         let evidence = evidence(&tx, &new)?;
         let mut created = Vec::new();
@@ -731,54 +1027,31 @@ impl Ledger {
             .as_deref()
             .map(|b| party_for(&tx, &time, &actor, b, &mut created))
             .transpose()?;
-        let entry = tx.append(
-            &time,
-            &actor,
-            Event::StatusSet {
-                claim: core.id.clone(),
+        let mut recorded = Vec::new();
+        for (number, typed) in ids {
+            let core = tx.claim(number, &typed)?;
+            let entry = tx.append(
+                &time,
+                &actor,
+                Event::StatusSet {
+                    claim: core.id.clone(),
+                    status: status.clone(),
+                    by: by.clone(),
+                    evidence: evidence.clone(),
+                    note: new.note.clone().filter(|n| !n.trim().is_empty()),
+                },
+            )?;
+            let after = tx.claim(number, &typed)?;
+            recorded.push(StatusRecorded {
+                id: core.id,
                 status: status.clone(),
-                by,
-                evidence,
-                note: new.note.clone().filter(|n| !n.trim().is_empty()),
-            },
-        )?;
-        let after = tx.claim(number, claim_ref)?;
+                status_label: after.status_label,
+                seq: entry.seq,
+                new_parties: std::mem::take(&mut created),
+            });
+        }
         tx.commit()?;
-        Ok(StatusRecorded {
-            id: core.id,
-            status,
-            status_label: after.status_label,
-            seq: entry.seq,
-            new_parties: created,
-        })
-    }
-
-    /// The status table. Party filters resolve through aliases; an unknown name is an error.
-    pub fn list(
-        &mut self,
-        status: Option<&str>,
-        claimant: Option<&str>,
-        via: Option<&str>,
-        source: Option<&str>,
-        missing_from_latest: bool,
-    ) -> Result<Vec<ClaimRow>> {
-        let tx = self.store.begin_read()?;
-        let party = |name: &str| -> Result<i64> {
-            tx.party_by_name(name)?
-                .map(|(id, _)| id)
-                .ok_or_else(|| Error::UnknownParty(name.to_string()))
-        };
-        let filter = ClaimFilter {
-            status: status.map(|s| tx.status(s)).transpose()?.map(|s| s.name),
-            claimant: claimant.map(party).transpose()?,
-            via: via.map(party).transpose()?,
-            source: source
-                .map(|s| tx.resolve_source(s))
-                .transpose()?
-                .map(|s| s.sha256),
-            missing_from_latest,
-        };
-        tx.claims(&filter)
+        Ok(recorded)
     }
 
     /// A claim's full provenance.
@@ -870,6 +1143,47 @@ impl Ledger {
         let seqs: Vec<i64> = tx.entries(limit)?.iter().map(|e| e.seq).collect();
         tx.entries_at(&seqs)
     }
+}
+
+/// Resolves what a user typed into a filter of the status table.
+fn resolve_filter(tx: &Tx, q: &ListQuery) -> Result<ClaimFilter> {
+    let party = |name: &str| -> Result<i64> {
+        tx.party_by_name(name)?
+            .map(|(id, _)| id)
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))
+    };
+    let day = |what: &'static str, text: &Option<String>| -> Result<Option<String>> {
+        text.as_deref()
+            .map(|t| dates::parse_date(what, t).map(|d| d[..10].to_string()))
+            .transpose()
+    };
+    Ok(ClaimFilter {
+        status: q
+            .status
+            .as_deref()
+            .map(|s| tx.status(s))
+            .transpose()?
+            .map(|s| s.name),
+        claimant: q.claimant.as_deref().map(party).transpose()?,
+        via: q.via.as_deref().map(party).transpose()?,
+        source: q
+            .source
+            .as_deref()
+            .map(|s| tx.resolve_source(s))
+            .transpose()?
+            .map(|s| s.sha256),
+        missing_from_latest: q.missing,
+        document: q
+            .document
+            .as_deref()
+            .map(|d| tx.resolve_source(d))
+            .transpose()?
+            .map(|s| s.document_id),
+        since: day("--since", &q.since)?,
+        until: day("--until", &q.until)?,
+        search: q.search.clone(),
+        sort: q.sort,
+    })
 }
 
 /// The document a new version joins (its versions so far), if `--version-of` or `--url`
@@ -1063,13 +1377,20 @@ fn party_for(
     }
     let clean = clean_name(name)?;
     let id = tx.next_id(IdTable::Parties)?;
+    // "a senior official", "an aide": an unnamed source, described rather than named.
+    let lower = clean.to_lowercase();
+    let kind = if lower.starts_with("a ") || lower.starts_with("an ") {
+        PartyKind::Unnamed
+    } else {
+        PartyKind::Unknown
+    };
     tx.append(
         time,
         actor,
         Event::PartyAdd {
             id,
             name: clean.clone(),
-            kind: PartyKind::Unknown,
+            kind,
             description: None,
             aliases: Vec::new(),
         },

@@ -34,7 +34,11 @@ fn init_creates_a_wal_ledger_with_strict_tables_and_refuses_to_overwrite() {
         .unwrap();
     assert_eq!(app, 0x434C454C);
     let not_strict: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT'")
+        .prepare(
+            // FTS5's virtual table and its shadow tables cannot be STRICT; all others are.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT'
+             AND name NOT LIKE 'claim\\_search%' ESCAPE '\\'",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -590,11 +594,22 @@ fn list_filters_and_formats() {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["id", "statement", "claimant", "via", "status"]
+        [
+            "id",
+            "statement",
+            "claimant",
+            "via",
+            "status",
+            "status_label",
+            "said",
+            "latest"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 4);
-    assert_eq!(&rows[1][4], "denied by Ministry of Defence of Orvenia");
+    assert_eq!(&rows[1][4], "denied");
+    assert_eq!(&rows[1][5], "denied by Ministry of Defence of Orvenia");
+    assert_eq!(&rows[2][3], "Chirrup");
     assert_eq!(&rows[0][1], STRIKE);
 
     let table = sb.ok(&["list"]);
@@ -713,10 +728,10 @@ fn audit_leads_to_the_exact_bytes_and_span() {
     let text = sb.ok(&["audit", "C1"]);
     for expected in [
         "C1  There were no fighters",
-        "claimed by  Aurel Kastellan via reporters",
-        &format!("sha256 {sha}"),
+        "Aurel Kastellan → via reporters",
+        &format!("sha256 {sha}  bytes check out"),
         &format!("line {line}:"),
-        "bytes     ok",
+        "quote is there",
         "disputed",
         "bridge cameras saw two vehicles",
         "claim.add",
@@ -748,7 +763,9 @@ fn audit_notices_source_bytes_changed_behind_its_back() {
     let audit = sb.json(&["audit", "C1"]);
     assert_eq!(audit["appearances"][0]["bytes_ok"], false);
     assert_eq!(audit["appearances"][0]["span_ok"], false);
-    assert!(sb.ok(&["audit", "C1"]).contains("FAILED"));
+    let text = sb.ok(&["audit", "C1"]);
+    assert!(text.contains("BYTES DO NOT MATCH THIS HASH"), "{text}");
+    assert!(text.contains("QUOTE IS NOT AT THIS SPAN"), "{text}");
 }
 
 #[test]
@@ -865,18 +882,80 @@ fn an_older_ledger_is_upgraded_in_place() {
         "--quote",
         CASUALTIES,
         "--claimant",
-        "council",
+        "district COUNCIL",
+        "--via",
+        "Northgate Wire",
     ]);
-    // Make it a version-1 ledger again: that schema had no anchorings table (nor the
-    // Merkle tables of version 3).
-    sb.sql()
-        .execute_batch("DROP TABLE anchorings; DROP TABLE merkle_nodes; DROP TABLE checkpoints; PRAGMA user_version = 1;")
+    // Build a version-1 ledger holding the same rows: the schema as version 1 shipped it,
+    // and every row of every table it had, column by column.
+    let old = sb.dir.path().join("v1.db");
+    let v1 = rusqlite::Connection::open(&old).unwrap();
+    v1.execute_batch(include_str!("data/schema-v1.sql"))
         .unwrap();
-    assert_eq!(sb.json(&["list"])[0]["id"], "C1");
-    let conn = sb.sql();
+    v1.execute("ATTACH DATABASE ?1 AS cur", [sb.db.to_str().unwrap()])
+        .unwrap();
+    let tables: Vec<String> = v1
+        .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'statuses'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let columns: Vec<String> = v1
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let columns = columns.join(", ");
+        v1.execute_batch(&format!(
+            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM cur.{table}"
+        ))
+        .unwrap();
+    }
+    v1.execute_batch("DETACH DATABASE cur").unwrap();
+    drop(v1);
+
+    let out = sb
+        .cmd(&["list", "--json"])
+        .arg("--db")
+        .arg(&old)
+        .output()
+        .unwrap();
+    common::assert_success(&["list"], &out);
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["id"], "C1");
+    assert_eq!(list[0]["via"][0], "Northgate Wire");
+    let conn = rusqlite::Connection::open(&old).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
-    assert_eq!(sb.count("SELECT count(*) FROM anchorings"), 0);
+    assert_eq!(version, 4);
+    // Later versions' tables were filled from the journal: the names as typed, the
+    // search index, the Merkle tree.
+    let typed: String = conn
+        .query_row("SELECT claimant_as FROM claims", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(typed, "district COUNCIL");
+    let hits: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM claim_search WHERE claim_search MATCH 'civilians'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hits, 1);
+    let leaves: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM merkle_nodes WHERE level = 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let entries: i64 = conn
+        .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(leaves, entries);
 }

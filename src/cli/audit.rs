@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use super::output::or_dash;
 use super::{Ctx, Format};
 use crate::anchor::one_line;
 use crate::ledger::Audit;
@@ -37,113 +36,108 @@ fn ok(ctx: &Ctx, good: bool, yes: &str, no: &str) -> String {
 fn render(a: &Audit, ctx: &Ctx) -> String {
     let c = &a.claim;
     let mut out = format!("{}  {}\n", ctx.paint(&c.id, "1"), c.statement);
-    let mut chain = c.claimant.clone();
-    for conduit in &c.via {
-        chain += &format!(" via {conduit}");
-    }
-    out += &format!("  claimed by  {chain}\n");
-    out += &format!("  said        {}\n", or_dash(c.said.as_deref()));
-    out += &format!("  status      {}\n", c.status_label);
 
-    out += &format!("\n{}\n", ctx.paint("Appearances", "1"));
+    // Who said it, and through whom it reached the page.
+    let mut who = c.claimant.clone();
+    if let Some(typed) = c.claimant_as.as_deref().filter(|t| *t != c.claimant) {
+        who += &format!(" (named \"{typed}\")");
+    }
+    for conduit in &c.via {
+        who += &format!(" → via {conduit}");
+    }
+    out += &format!("  {who}\n");
+    let said = c
+        .said
+        .as_deref()
+        .map(|d| format!("said {d} · "))
+        .unwrap_or_default();
+    out += &format!("  {said}now {}\n", ctx.paint(&c.status_label, "1"));
+
+    // Where: each source version, the span, and whether the bytes still check out.
     for (i, ap) in a.appearances.iter().enumerate() {
         let s = &ap.source_info;
-        let a_ = &ap.appearance;
+        let x = &ap.appearance;
+        let title = s
+            .title
+            .as_deref()
+            .map(|t| format!("\"{t}\" "))
+            .unwrap_or_default();
         out += &format!(
-            "  {}. {}@{}  sha256 {}\n",
-            i + 1,
+            "\n{} in {title}{}@{}, captured {}\n",
+            ctx.paint(&format!("{}.", i + 1), "1"),
             s.document,
             s.version,
-            s.sha256
+            s.captured_at
         );
-        if let Some(title) = &s.title {
-            out += &format!("     title     {title}\n");
-        }
         if let Some(url) = &s.url {
-            out += &format!("     url       {url}\n");
+            out += &format!("   {url}\n");
         }
-        out += &format!("     captured  {}\n", s.captured_at);
         out += &format!(
-            "     at        line {}:{}, code points {}..{}{}\n",
-            ap.line,
-            ap.column,
-            a_.start,
-            a_.end,
-            if a_.normalized {
-                " (normalized match)"
-            } else {
-                ""
-            }
-        );
-        out += &format!(
-            "     quote     …{}[{}]{}…\n",
-            one_line(&a_.prefix),
-            one_line(&a_.exact),
-            one_line(&a_.suffix)
-        );
-        out += &format!(
-            "     bytes     {}\n",
+            "   sha256 {}  {}\n",
+            s.sha256,
             ok(
                 ctx,
                 ap.bytes_ok,
-                "ok: the stored bytes still hash to this SHA-256",
-                "FAILED: the stored bytes no longer hash to this SHA-256"
+                "bytes check out",
+                "BYTES DO NOT MATCH THIS HASH"
             )
         );
         out += &format!(
-            "     span      {}\n",
+            "   line {}:{}, code points {}..{}{}  {}\n",
+            ap.line,
+            ap.column,
+            x.start,
+            x.end,
+            if x.normalized {
+                " (normalized match)"
+            } else {
+                ""
+            },
             ok(
                 ctx,
                 ap.span_ok,
-                "ok: the stored text at these code points is the quote",
-                "FAILED: the stored text at these code points is not the recorded quote"
+                "quote is there",
+                "QUOTE IS NOT AT THIS SPAN"
             )
         );
-    }
-
-    out += &format!(
-        "\n{}\n",
-        ctx.paint("The quote in every version of its document", "1")
-    );
-    for (i, ap) in a.appearances.iter().enumerate() {
+        out += &format!(
+            "   …{}[{}]{}…\n",
+            one_line(&x.prefix),
+            ctx.paint(&one_line(&x.exact), "1"),
+            one_line(&x.suffix)
+        );
         for v in a
             .versions
             .iter()
-            .filter(|v| v.appearance == ap.appearance.id)
+            .filter(|v| v.appearance == x.id && !v.recorded_here)
         {
             let span = match (v.start, v.end) {
-                (Some(s), Some(e)) => format!("{s}..{e}"),
-                _ => "—".to_string(),
+                (Some(s), Some(e)) => format!(" at {s}..{e}"),
+                _ => String::new(),
             };
-            let state = if v.recorded_here {
-                "recorded here".to_string()
-            } else {
-                v.state.clone()
-            };
-            let mut line = format!(
-                "  {}. {}@{}  {}  {:<13} {}",
-                i + 1,
-                ap.source_info.document,
+            let now = v
+                .exact
+                .as_deref()
+                .map(|t| format!(": \"{}\"", one_line(t)))
+                .unwrap_or_default();
+            out += &format!(
+                "   in {}@{} ({}): {}{span}{now}\n",
+                s.document,
                 v.version,
                 short(&v.sha256),
-                state,
-                span
+                v.state
             );
-            if let Some(text) = &v.exact {
-                line += &format!("  now: \"{}\"", one_line(text));
-            }
-            out += &line;
-            out.push('\n');
         }
     }
 
-    out += &format!("\n{}\n", ctx.paint("Status history", "1"));
+    // What has been said about it since.
+    out += &format!("\n{}\n", ctx.paint("Status", "1"));
     if a.history.is_empty() {
-        out += "  no status set: unverified\n";
+        out += "  no status set yet: unverified\n";
     }
     for e in &a.history {
         out += &format!(
-            "  {}  {}  (recorded by {}, entry #{})\n",
+            "  {}  {}, recorded by {} (#{})\n",
             e.time, e.label, e.actor, e.seq
         );
         if let Some(evidence) = &e.evidence {
@@ -155,19 +149,19 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
             out += &format!("      evidence {}{quote}\n", short(evidence));
         }
         if let Some(note) = &e.note {
-            out += &format!("      note     {note}\n");
+            out += &format!("      note: {note}\n");
         }
     }
 
+    // The record behind all of it.
     out += &format!("\n{}\n", ctx.paint("Journal entries", "1"));
     for e in &a.entries {
         out += &format!(
-            "  #{:<5} {}  {:<11} {:<12} sha256 {}  {}\n",
+            "  #{:<5} {:<16} {}  {}  {}\n",
             e.seq,
-            e.time,
             e.kind,
-            e.actor,
-            e.hash,
+            e.time,
+            short(&e.hash),
             ok(ctx, e.hash_ok, "ok", "HASH MISMATCH")
         );
     }

@@ -4,10 +4,22 @@ use std::process::ExitCode;
 
 use super::Ctx;
 use super::output::status_color;
+use crate::ledger::ListQuery;
+use crate::store::queries::ClaimSort;
 
-/// The status table: every claim with its claimant, conduits and current status.
+/// The status table: every claim with who made it, through whom, and where it stands.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    filters: Filters,
+    /// Order of the rows
+    #[arg(long, value_enum, default_value_t = Sort::Id)]
+    sort: Sort,
+}
+
+/// Which claims: shared by `list` and `status set --all-matching`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Filters {
     /// Only claims with this status (name or label)
     #[arg(long)]
     status: Option<String>,
@@ -20,38 +32,129 @@ pub struct Args {
     /// Only claims that appear in this source version
     #[arg(long)]
     source: Option<String>,
+    /// Only claims that appear in some version of this document (a name or any version)
+    #[arg(long)]
+    document: Option<String>,
+    /// Only claims said (or, if that is unknown, recorded) on or after this date
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only claims said (or, if that is unknown, recorded) on or before this date
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only claims whose statement or quotes contain these words (full-text search)
+    #[arg(long, value_name = "WORDS")]
+    search: Option<String>,
     /// Only claims whose quote is missing from the latest version of its document
     #[arg(long)]
     missing: bool,
 }
 
+impl Filters {
+    /// Whether no filter was given.
+    pub fn is_empty(&self) -> bool {
+        let Filters {
+            status,
+            claimant,
+            via,
+            source,
+            document,
+            since,
+            until,
+            search,
+            missing,
+        } = self;
+        [
+            status, claimant, via, source, document, since, until, search,
+        ]
+        .iter()
+        .all(|f| f.is_none())
+            && !missing
+    }
+
+    /// The library's form of these filters.
+    pub fn query(&self, sort: ClaimSort) -> ListQuery {
+        ListQuery {
+            status: self.status.clone(),
+            claimant: self.claimant.clone(),
+            via: self.via.clone(),
+            source: self.source.clone(),
+            document: self.document.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            search: self.search.clone(),
+            missing: self.missing,
+            sort,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Sort {
+    /// Claim number
+    Id,
+    /// Status, then number
+    Status,
+    /// Claimant, then number
+    Claimant,
+    /// When said (or recorded), then number
+    Said,
+}
+
 /// Runs `list`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let claims = ctx.open()?.list(
-        args.status.as_deref(),
-        args.claimant.as_deref(),
-        args.via.as_deref(),
-        args.source.as_deref(),
-        args.missing,
-    )?;
+    let sort = match args.sort {
+        Sort::Id => ClaimSort::Id,
+        Sort::Status => ClaimSort::Status,
+        Sort::Claimant => ClaimSort::Claimant,
+        Sort::Said => ClaimSort::Said,
+    };
+    let claims = ctx.open()?.list(&args.filters.query(sort))?;
     if ctx.format == super::Format::Table && claims.is_empty() {
         ctx.note("no claims match");
         return Ok(ExitCode::SUCCESS);
     }
     // A "latest version" column only once some document has a later version.
     let show_latest = claims.iter().any(|c| c.latest.is_some());
+    if ctx.format == super::Format::Csv {
+        let rows: Vec<Vec<String>> = claims
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    c.statement.clone(),
+                    c.claimant.clone(),
+                    c.via.join("; "),
+                    c.status.clone(),
+                    c.status_label.clone(),
+                    c.said.clone().unwrap_or_default(),
+                    c.latest.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let header = [
+            "id",
+            "statement",
+            "claimant",
+            "via",
+            "status",
+            "status_label",
+            "said",
+            "latest",
+        ];
+        ctx.emit_csv(&header, &rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let rows = claims
         .iter()
         .map(|c| {
+            let mut who = c.claimant.clone();
+            for conduit in &c.via {
+                who += &format!(" via {conduit}");
+            }
             let mut row = vec![
                 c.id.clone(),
                 c.statement.clone(),
-                c.claimant.clone(),
-                if c.via.is_empty() {
-                    "—".to_string()
-                } else {
-                    c.via.join(" → ")
-                },
+                who,
                 c.status_label.clone(),
             ];
             if show_latest {
@@ -68,14 +171,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .find(|(c, _)| c.status_label == label)
             .and_then(|(_, s)| status_color(s))
     };
-    let mut header = vec!["id", "statement", "claimant", "via", "status"];
+    let mut header = vec!["id", "statement", "claimed by", "status"];
     if show_latest {
         header.push("latest version");
     }
     ctx.emit_rows(&claims, &header, rows, |i, text| match i {
-        4 => by_label(text),
-        5 if text == "missing" => Some(comfy_table::Color::Red),
-        5 if text == "changed" => Some(comfy_table::Color::Yellow),
+        3 => by_label(text),
+        4 if text == "missing" => Some(comfy_table::Color::Red),
+        4 if text == "changed" => Some(comfy_table::Color::Yellow),
         _ => None,
     })?;
     Ok(ExitCode::SUCCESS)

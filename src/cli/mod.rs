@@ -15,6 +15,7 @@ mod output;
 mod party;
 mod source;
 mod status;
+mod summary;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -115,6 +116,8 @@ enum Command {
     Status(status::Command),
     /// The status table: claims, who made them, where they stand
     List(list::Args),
+    /// Claims counted by status and by claimant
+    Summary(summary::Args),
     /// A claim's full provenance
     Audit(audit::Args),
     /// Journal entries, newest first
@@ -153,6 +156,7 @@ pub fn main() -> ExitCode {
         Command::Claim(cmd) => claim::run(cmd, &ctx),
         Command::Status(cmd) => status::run(cmd, &ctx),
         Command::List(args) => list::run(args, &ctx),
+        Command::Summary(args) => summary::run(args, &ctx),
         Command::Audit(args) => audit::run(args, &ctx),
         Command::Log(args) => log::run(args, &ctx),
     };

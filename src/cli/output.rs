@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, Color as CellColor, ColumnConstraint, ContentArrangement, Row, Table};
+use comfy_table::{
+    Cell, CellAlignment, Color as CellColor, ColumnConstraint, ContentArrangement, Row, Table,
+};
 use serde::Serialize;
 
 use super::Format;
@@ -99,10 +101,20 @@ impl Ctx {
                         .max()
                         .unwrap_or(0)
                 };
+                let numeric = |i: usize| {
+                    !rows.is_empty()
+                        && rows
+                            .iter()
+                            .all(|r| r[i].is_empty() || r[i].parse::<i64>().is_ok())
+                };
                 for i in 0..header.len() {
-                    if widest(i) <= SHORT_COLUMN {
-                        if let Some(column) = table.column_mut(i) {
+                    let (short, numeric) = (widest(i) <= SHORT_COLUMN, numeric(i));
+                    if let Some(column) = table.column_mut(i) {
+                        if short {
                             column.set_constraint(ColumnConstraint::ContentWidth);
+                        }
+                        if numeric {
+                            column.set_cell_alignment(CellAlignment::Right);
                         }
                     }
                 }

@@ -14,6 +14,26 @@ pub enum Command {
     Alias(AliasArgs),
     /// Parties, their names, and how often they appear
     List,
+    /// Two names turned out to be one party: fold the second into the first
+    Merge(MergeArgs),
+    /// A party, and every claim it made, relayed, confirmed or denied
+    Show(ShowArgs),
+}
+
+/// `party merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The party that remains (any of its names)
+    into: String,
+    /// The party folded into it: its names become aliases, its claims move
+    merged: String,
+}
+
+/// `party show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Any of the party's names
+    name: String,
 }
 
 /// `party add`.
@@ -65,6 +85,83 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
                 _ => ctx.emit(&format!("{}\n", party.names.join(" = ")))?,
             }
+        }
+        Command::Merge(args) => {
+            let party = ledger.merge_parties(&args.into, &args.merged)?;
+            match ctx.format {
+                Format::Json => ctx.emit_json(&party)?,
+                _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
+                _ => ctx.emit(&format!("{}\n", party.names.join(" = ")))?,
+            }
+        }
+        Command::Show(args) => {
+            let shown = ledger.show_party(&args.name)?;
+            if ctx.format != Format::Table {
+                let rows = shown
+                    .claims
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.id.clone(),
+                            c.role.clone(),
+                            c.as_typed.clone().unwrap_or_default(),
+                            c.statement.clone(),
+                            c.status_label.clone(),
+                        ]
+                    })
+                    .collect();
+                ctx.emit_rows(
+                    &shown,
+                    &["id", "role", "named as", "statement", "status"],
+                    rows,
+                    |_, _| None,
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let p = &shown.party;
+            let mut out = format!("{}  ({})\n", ctx.paint(&p.name, "1"), p.kind);
+            if let Some(d) = &p.description {
+                out += &format!("  {d}\n");
+            }
+            if !p.aliases.is_empty() {
+                out += &format!("  also known as: {}\n", p.aliases.join("; "));
+            }
+            out += &format!(
+                "  made {} claim(s), relayed {}, named in {} status event(s)\n",
+                p.claims, p.relayed, p.statuses
+            );
+            ctx.emit(&out)?;
+            if shown.claims.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows = shown
+                .claims
+                .iter()
+                .map(|c| {
+                    let mut who = c.claimant.clone();
+                    for v in &c.via {
+                        who += &format!(" via {v}");
+                    }
+                    let role = match c.as_typed.as_deref() {
+                        Some(typed) if typed != p.name => format!("{} (as {typed})", c.role),
+                        _ => c.role.clone(),
+                    };
+                    vec![
+                        c.id.clone(),
+                        role,
+                        c.statement.clone(),
+                        who,
+                        c.status_label.clone(),
+                    ]
+                })
+                .collect();
+            ctx.emit("\n")?;
+            ctx.emit_rows(
+                &shown,
+                &["id", "role", "statement", "claimed by", "status"],
+                rows,
+                |_, _| None,
+            )?;
         }
         Command::List => {
             let parties = ledger.parties()?;

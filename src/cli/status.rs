@@ -4,24 +4,50 @@ use std::process::ExitCode;
 
 use super::output::or_dash;
 use super::{Ctx, Format};
-use crate::ledger::NewStatus;
+use crate::ledger::{NewStatus, Targets};
 
 /// Status subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Record a status event for a claim ("denied --by Kyiv")
-    Set(SetArgs),
+    /// Record a status event for one or more claims ("denied --by Kyiv")
+    #[command(
+        after_help = "Examples:\n  claimledger status set C3 denied --by Kyiv --note \"statement on Telegram\"\n  claimledger status set C1 C2 C5 unconfirmed\n  claimledger status set --all-matching --claimant \"Russian MOD\" --status unverified unconfirmed"
+    )]
+    Set(Box<SetArgs>),
+    /// Define one of this ledger's own statuses (a newsroom's scale, an import's labels)
+    Define(DefineArgs),
     /// The status vocabulary
     List,
+}
+
+/// `status define`.
+#[derive(Debug, clap::Args)]
+pub struct DefineArgs {
+    /// The name people type (one word, e.g. mostly-false)
+    name: String,
+    /// The phrase people read ("mostly false")
+    #[arg(long)]
+    label: String,
+    /// The status names a party, given with --by ("refuted by the ministry")
+    #[arg(long)]
+    takes_party: bool,
+    /// The ClaimReview rating it maps to (alternateName, e.g. "Mostly False")
+    #[arg(long)]
+    rating: Option<String>,
 }
 
 /// `status set`.
 #[derive(Debug, clap::Args)]
 pub struct SetArgs {
-    /// The claim id (C1, C2, ...)
-    claim: String,
-    /// The status name or label (see `claimledger status list`)
-    status: String,
+    /// The claim ids (C1 C2 ...) then the status name or label; with --all-matching, only
+    /// the status
+    #[arg(required = true, value_name = "CLAIM... STATUS")]
+    items: Vec<String>,
+    /// Set the status on every claim the filters below match (as `list` would show them)
+    #[arg(long)]
+    all_matching: bool,
+    #[command(flatten)]
+    filters: super::list::Filters,
     /// The party the status names (required by statuses that take one, such as denied)
     #[arg(long)]
     by: Option<String>,
@@ -44,10 +70,38 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mut ledger = ctx.open()?;
     match cmd {
         Command::Set(args) => {
-            let recorded = ledger.set_status(
-                &args.claim,
+            let mut args = *args;
+            let status = args.items.pop().expect("clap requires one item");
+            let targets = if args.all_matching {
+                if !args.items.is_empty() {
+                    anyhow::bail!(crate::Error::InvalidValue {
+                        what: "arguments",
+                        value: args.items.join(" "),
+                        expected: "with --all-matching give only the status; the filters pick the claims",
+                    });
+                }
+                Targets::Matching(args.filters.query(Default::default()))
+            } else {
+                if !args.filters.is_empty() {
+                    anyhow::bail!(crate::Error::InvalidValue {
+                        what: "filters",
+                        value: args.items.join(" "),
+                        expected: "filters pick claims only with --all-matching; add it, or name the claims",
+                    });
+                }
+                if args.items.is_empty() {
+                    anyhow::bail!(crate::Error::InvalidValue {
+                        what: "arguments",
+                        value: status,
+                        expected: "expected CLAIM... STATUS (e.g. status set C1 denied --by Kyiv), or --all-matching with filters",
+                    });
+                }
+                Targets::Ids(args.items)
+            };
+            let recorded = ledger.set_status_many(
+                &targets,
                 NewStatus {
-                    status: args.status,
+                    status,
                     by: args.by,
                     evidence: args.evidence,
                     quote: args.quote,
@@ -55,13 +109,41 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     note: args.note,
                 },
             )?;
-            for name in &recorded.new_parties {
+            for name in recorded.iter().flat_map(|r| &r.new_parties) {
                 ctx.note(&format!("new party '{name}'"));
             }
             match ctx.format {
+                Format::Json if recorded.len() == 1 => ctx.emit_json(&recorded[0])?,
                 Format::Json => ctx.emit_json(&recorded)?,
                 _ if ctx.quiet => {}
-                _ => ctx.emit(&format!("{}  {}\n", recorded.id, recorded.status_label))?,
+                _ => {
+                    let mut out = String::new();
+                    for r in &recorded {
+                        out += &format!("{}  {}\n", r.id, r.status_label);
+                    }
+                    ctx.emit(&out)?;
+                    if recorded.len() > 1 {
+                        ctx.note(&format!("set on {} claims", recorded.len()));
+                    }
+                }
+            }
+        }
+        Command::Define(args) => {
+            let status =
+                ledger.define_status(&args.name, &args.label, args.takes_party, args.rating)?;
+            match ctx.format {
+                Format::Json => ctx.emit_json(&status)?,
+                _ if ctx.quiet => {}
+                _ => ctx.emit(&format!(
+                    "defined status {}: \"{}\"{}\n",
+                    status.name,
+                    status.label,
+                    if status.takes_party {
+                        ", takes --by"
+                    } else {
+                        ""
+                    }
+                ))?,
             }
         }
         Command::List => {

@@ -78,6 +78,31 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             }
         }
         Event::PartyAlias { party, alias } => add_name(conn, party.id, alias, seq)?,
+        Event::PartyMerge { into, merged } => {
+            let (into, merged) = (into.id, merged.id);
+            for sql in [
+                "UPDATE party_names SET party_id = ?1 WHERE party_id = ?2",
+                "UPDATE claims SET claimant_id = ?1 WHERE claimant_id = ?2",
+                "UPDATE claims SET status_party_id = ?1 WHERE status_party_id = ?2",
+                "UPDATE claim_conduits SET party_id = ?1 WHERE party_id = ?2",
+                "UPDATE status_events SET party_id = ?1 WHERE party_id = ?2",
+                "UPDATE parties SET merged_into = ?1 WHERE merged_into = ?2 OR id = ?2",
+            ] {
+                conn.execute(sql, params![into, merged])?;
+            }
+        }
+        Event::StatusDefine {
+            name,
+            label,
+            takes_party,
+            rating,
+        } => {
+            conn.execute(
+                "INSERT INTO statuses (name, label, takes_party, rating, builtin, seq)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                params![name, label, takes_party, rating, seq],
+            )?;
+        }
         Event::ClaimAdd {
             id,
             statement,
@@ -88,19 +113,38 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
         } => {
             let number = claim::parse_id(id)?;
             conn.execute(
-                "INSERT INTO claims (id, number, statement, claimant_id, said, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, number, statement, claimant.id, said, seq],
+                "INSERT INTO claims (id, number, statement, claimant_id, said, seq, claimant_as)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id,
+                    number,
+                    statement,
+                    claimant.id,
+                    said,
+                    seq,
+                    claimant.typed
+                ],
             )?;
             let mut stmt = conn.prepare(
-                "INSERT INTO claim_conduits (claim_id, position, party_id) VALUES (?1, ?2, ?3)",
+                "INSERT INTO claim_conduits (claim_id, position, party_id, party_as)
+                 VALUES (?1, ?2, ?3, ?4)",
             )?;
             for (i, party) in via.iter().enumerate() {
-                stmt.execute(params![id, i as i64 + 1, party.id])?;
+                stmt.execute(params![id, i as i64 + 1, party.id, party.typed])?;
             }
             add_appearance(conn, id, appearance, seq)?;
+            conn.execute(
+                "INSERT INTO claim_search (rowid, claim_id, statement, quotes) VALUES (?1, ?2, ?3, ?4)",
+                params![number, id, statement, appearance.anchor.exact],
+            )?;
         }
-        Event::ClaimCite { claim, appearance } => add_appearance(conn, claim, appearance, seq)?,
+        Event::ClaimCite { claim, appearance } => {
+            add_appearance(conn, claim, appearance, seq)?;
+            conn.execute(
+                "UPDATE claim_search SET quotes = quotes || char(10) || ?2 WHERE rowid = ?1",
+                params![claim::parse_id(claim)?, appearance.anchor.exact],
+            )?;
+        }
         Event::AppearanceTrack { results } => {
             let mut stmt = conn.prepare_cached(
                 "INSERT INTO anchorings (appearance_id, source, state, start, end, exact, score, seq)

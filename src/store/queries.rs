@@ -135,6 +135,41 @@ pub struct ClaimFilter {
     pub source: Option<String>,
     /// Only claims whose quote is missing from the latest version of its document.
     pub missing_from_latest: bool,
+    /// Only claims with an appearance in some version of this document (its id).
+    pub document: Option<i64>,
+    /// Only claims said (or, when that is unknown, recorded) on or after this day.
+    pub since: Option<String>,
+    /// Only claims said (or, when that is unknown, recorded) on or before this day.
+    pub until: Option<String>,
+    /// Full-text search over statements and quotes (every word must occur).
+    pub search: Option<String>,
+    /// Order of the rows.
+    pub sort: ClaimSort,
+}
+
+/// Orders of the status table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClaimSort {
+    /// By claim number.
+    #[default]
+    Id,
+    /// By status name, then number.
+    Status,
+    /// By claimant name, then number.
+    Claimant,
+    /// By when said (or recorded), then number.
+    Said,
+}
+
+/// Turns what a user typed into an FTS5 query: every word must occur, as a word prefix,
+/// and FTS syntax in the input is taken literally.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("\"{t}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// An appearance as stored.
@@ -210,6 +245,17 @@ pub struct AnchoringRow {
     pub seq: i64,
 }
 
+/// One thing a party did to a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyRole {
+    /// The claim.
+    pub claim: String,
+    /// made, relayed, or the status label it gave ("denied").
+    pub role: String,
+    /// The party's name as typed there.
+    pub as_typed: Option<String>,
+}
+
 /// A claim's own fields.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimCore {
@@ -221,6 +267,8 @@ pub struct ClaimCore {
     pub claimant: String,
     /// Claimant's id.
     pub claimant_id: i64,
+    /// The claimant's name as typed when the claim was recorded.
+    pub claimant_as: Option<String>,
     /// Conduits' display names, outermost last.
     pub via: Vec<String>,
     /// When it was said.
@@ -438,7 +486,7 @@ impl Tx<'_> {
                 (SELECT count(*) FROM claims c WHERE c.claimant_id = p.id),
                 (SELECT count(DISTINCT claim_id) FROM claim_conduits v WHERE v.party_id = p.id),
                 (SELECT count(*) FROM status_events e WHERE e.party_id = p.id)
-             FROM parties p ORDER BY p.name COLLATE NOCASE, p.id",
+             FROM parties p WHERE p.merged_into IS NULL ORDER BY p.name COLLATE NOCASE, p.id",
         )?;
         let mut parties: Vec<PartyRow> = stmt
             .query_map([], |r| {
@@ -464,6 +512,43 @@ impl Tx<'_> {
                 .collect::<rusqlite::Result<_>>()?;
         }
         Ok(parties)
+    }
+
+    /// What a party did: every claim it made, relayed, or gave a status to.
+    pub fn party_roles(&self, party: i64) -> Result<Vec<PartyRole>> {
+        Ok(self
+            .prepare(
+                "SELECT * FROM (
+                    SELECT c.number, c.id, 'made' AS role, c.claimant_as AS typed, c.seq AS seq
+                    FROM claims c WHERE c.claimant_id = ?1
+                    UNION ALL
+                    SELECT c.number, c.id, 'relayed', v.party_as, c.seq
+                    FROM claim_conduits v JOIN claims c ON c.id = v.claim_id WHERE v.party_id = ?1
+                    UNION ALL
+                    SELECT c.number, c.id, s.label, e.party_as, e.seq
+                    FROM status_events e JOIN claims c ON c.id = e.claim_id
+                    JOIN statuses s ON s.name = e.status WHERE e.party_id = ?1
+                 ) ORDER BY 1, seq",
+            )?
+            .query_map(params![party], |r| {
+                Ok(PartyRole {
+                    claim: r.get(1)?,
+                    role: r.get(2)?,
+                    as_typed: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Claims counted by claimant and status: (claimant, status name, count).
+    pub fn claim_counts(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .prepare(
+                "SELECT p.name, c.status, count(*) FROM claims c JOIN parties p ON p.id = c.claimant_id
+                 GROUP BY p.id, c.status ORDER BY p.name COLLATE NOCASE, c.status",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The vocabulary, built-ins first.
@@ -499,7 +584,8 @@ impl Tx<'_> {
     pub fn claim(&self, number: i64, as_typed: &str) -> Result<ClaimCore> {
         let core = self
             .query_row(
-                "SELECT c.id, c.statement, p.name, p.id, c.said, c.status, s.label, bp.name, c.seq
+                "SELECT c.id, c.statement, p.name, p.id, c.said, c.status, s.label, bp.name, c.seq,
+                    c.claimant_as
                  FROM claims c JOIN parties p ON p.id = c.claimant_id
                  JOIN statuses s ON s.name = c.status
                  LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -513,6 +599,7 @@ impl Tx<'_> {
                         statement: r.get(1)?,
                         claimant: r.get(2)?,
                         claimant_id: r.get(3)?,
+                        claimant_as: r.get(9)?,
                         via: Vec::new(),
                         said: r.get(4)?,
                         status: r.get(5)?,
@@ -552,7 +639,9 @@ impl Tx<'_> {
                     AND ls.version = (SELECT max(x.version) FROM sources x
                                       WHERE x.document_id = s.document_id)
                  LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
-                 WHERE a.claim_id = c.id) AS latest
+                 WHERE a.claim_id = c.id) AS latest,
+                substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)
+                    AS day_said
              FROM claims c JOIN parties p ON p.id = c.claimant_id
              JOIN statuses s ON s.name = c.status
              LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -584,7 +673,42 @@ impl Tx<'_> {
         if filter.missing_from_latest {
             sql += " AND latest = 3";
         }
-        sql += " ORDER BY c.number";
+        if let Some(document) = filter.document {
+            args.push(document.into());
+            sql += &format!(
+                " AND EXISTS (SELECT 1 FROM appearances a JOIN sources s ON s.sha256 = a.source
+                   WHERE a.claim_id = c.id AND s.document_id = ?{})",
+                args.len()
+            );
+        }
+        let day =
+            "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
+        if let Some(since) = &filter.since {
+            args.push(since.clone().into());
+            sql += &format!(" AND {day} >= ?{}", args.len());
+        }
+        if let Some(until) = &filter.until {
+            args.push(until.clone().into());
+            sql += &format!(" AND {day} <= ?{}", args.len());
+        }
+        if let Some(search) = &filter.search {
+            match fts_query(search) {
+                Some(query) => {
+                    args.push(query.into());
+                    sql += &format!(
+                        " AND c.number IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?{})",
+                        args.len()
+                    );
+                }
+                None => sql += " AND 0",
+            }
+        }
+        sql += match filter.sort {
+            ClaimSort::Id => " ORDER BY c.number",
+            ClaimSort::Status => " ORDER BY c.status, c.number",
+            ClaimSort::Claimant => " ORDER BY p.name COLLATE NOCASE, c.number",
+            ClaimSort::Said => " ORDER BY day_said, c.number",
+        };
         let mut stmt = self.prepare(&sql)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {

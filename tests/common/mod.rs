@@ -154,7 +154,14 @@ pub fn snapshot(db: &Path) -> Vec<String> {
         out.push(format!("{pragma}={v}"));
     }
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .prepare(
+            // Full-text search keeps its index in shadow tables; its rows are compared
+            // through the virtual table itself.
+            "SELECT name FROM sqlite_master t WHERE type = 'table' AND NOT EXISTS (
+                SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                AND t.name LIKE v.name || '\\_%' ESCAPE '\\')
+             ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -162,7 +169,7 @@ pub fn snapshot(db: &Path) -> Vec<String> {
         .unwrap();
     for table in tables {
         let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+            .prepare(&format!("SELECT rowid, * FROM \"{table}\" ORDER BY rowid"))
             .unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
