@@ -959,3 +959,20 @@ fn an_older_ledger_is_upgraded_in_place() {
         .unwrap();
     assert_eq!(leaves, entries);
 }
+
+#[test]
+fn the_actor_is_who_the_user_says_they_are() {
+    let (sb, _) = with_article();
+    sb.ok(&["party", "add", "Valtrane", "--as", "Ana Lima"]);
+    let log = sb.json(&["log", "--limit", "1"]);
+    assert_eq!(log[0]["actor"], "Ana Lima");
+    // Without --as or CLAIMLEDGER_USER, the login name is recorded.
+    let out = sb
+        .cmd(&["party", "add", "Orvenia"])
+        .env_remove("CLAIMLEDGER_USER")
+        .env("USER", "desk-login")
+        .output()
+        .unwrap();
+    common::assert_success(&["party", "add"], &out);
+    assert_eq!(sb.json(&["log", "--limit", "1"])[0]["actor"], "desk-login");
+}

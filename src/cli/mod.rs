@@ -187,9 +187,30 @@ fn color_choice(choice: Color) -> (bool, bool) {
     }
 }
 
+/// The login name: $USER or $LOGNAME, else the passwd entry of the process's user.
 fn login_name() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
+    if let Some(name) = ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".to_string())
+    {
+        return name;
+    }
+    passwd_name().unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(unix)]
+fn passwd_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_string())
+    })
+}
+
+#[cfg(not(unix))]
+fn passwd_name() -> Option<String> {
+    None
 }
