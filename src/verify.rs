@@ -320,6 +320,21 @@ impl Verifier<'_> {
                 }
             }
         }
+        // A tree longer than the journal: entries were deleted from its end.
+        let leaves: i64 = self.conn.query_row(
+            "SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        if leaves > n as i64 {
+            self.problem(
+                "journal",
+                format!("journal entry #{n}"),
+                format!(
+                    "is missing: the Merkle tree has {leaves} leaves but the journal has {n} entries (entries were deleted from its end)"
+                ),
+            );
+        }
         // Nodes that should be there and are not.
         let mut level = 0u32;
         while level < 64 && (n >> level) > 0 {
