@@ -392,7 +392,7 @@ fn named_edits_fail() {
 
 /// Swaps columns `cols` between journal rows `a` and `b` (seq stays).
 fn swap_journal(db: &Path, a: i64, b: i64, cols: &[&str]) {
-    let conn = tamper(&db);
+    let conn = tamper(db);
     for col in cols {
         let va: SqlValue = conn
             .query_row(
