@@ -120,17 +120,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!(
-            "{} {} problem(s) found in {} ({summary})",
-            ctx_label(ctx),
+            "verify failed: {} problem(s) found in {} ({summary})",
             report.problems.len(),
             ctx.db.display()
         );
         Ok(ExitCode::from(3))
     }
-}
-
-fn ctx_label(_ctx: &Ctx) -> &'static str {
-    "verify failed:"
 }
 
 /// Progress on stderr when it is a terminal (indicatif hides itself otherwise); none with -q.
