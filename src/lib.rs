@@ -12,6 +12,7 @@
 
 pub mod anchor;
 pub mod canonical;
+pub mod checkpoint;
 pub mod claim;
 pub mod cli;
 pub mod dates;
@@ -19,9 +20,12 @@ pub mod error;
 pub mod journal;
 pub mod ledger;
 pub mod merkle;
+pub mod note;
 pub mod party;
+pub mod proof;
 pub mod source;
 pub mod status;
 pub mod store;
+pub mod verify;
 
 pub use error::{Error, Result};

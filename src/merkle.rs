@@ -282,6 +282,9 @@ pub enum VerifyError {
     /// The inclusion proof leads to a different root than the one given.
     #[error("root mismatch: the proof leads to a different root")]
     RootMismatch,
+    /// A proof element or leaf hash is not a 32-byte hash.
+    #[error("malformed proof: a proof element or leaf hash is not 32 bytes long")]
+    MalformedProof,
     /// Two trees of the same size have different roots.
     #[error("root mismatch: both trees have {size} leaves but different roots")]
     EqualSizesDifferentRoots {
@@ -355,6 +358,73 @@ pub fn verify_inclusion(
         return Err(VerifyError::RootMismatch);
     }
     Ok(())
+}
+
+/// [`verify_consistency`] on hashes as they arrive, of any length, exactly as RFC 9162
+/// §2.1.4.2 reads: for equal sizes the proof must be empty and the two roots equal as byte
+/// strings; otherwise every proof element must be a 32-byte hash, and a root that is not 32
+/// bytes can never match one computed from the proof. (This is how a reader checks the
+/// transparency-dev suite, whose cases include roots of other lengths.)
+pub fn verify_consistency_bytes(
+    size1: u64,
+    size2: u64,
+    proof: &[Vec<u8>],
+    root1: &[u8],
+    root2: &[u8],
+) -> Result<(), VerifyError> {
+    if size1 > size2 {
+        return Err(VerifyError::SizesOutOfOrder { size1, size2 });
+    }
+    let Some(expected) = consistency_proof_len(size1, size2) else {
+        return Err(VerifyError::EmptyOldTree);
+    };
+    if proof.len() != expected {
+        return Err(VerifyError::WrongProofLength {
+            got: proof.len(),
+            expected,
+        });
+    }
+    if size1 == size2 {
+        return if root1 == root2 {
+            Ok(())
+        } else {
+            Err(VerifyError::EqualSizesDifferentRoots { size: size1 })
+        };
+    }
+    let proof: Vec<Hash> = proof
+        .iter()
+        .map(|p| Hash::try_from(p.as_slice()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| VerifyError::MalformedProof)?;
+    let root1: Hash = root1
+        .try_into()
+        .map_err(|_| VerifyError::OldRootMismatch { size1 })?;
+    let root2: Hash = root2
+        .try_into()
+        .map_err(|_| VerifyError::NewRootMismatch { size2 })?;
+    verify_consistency(size1, size2, &proof, &root1, &root2)
+}
+
+/// [`verify_inclusion`] on hashes as they arrive, of any length: every proof element and
+/// the leaf hash must be 32 bytes, and a root that is not 32 bytes can never match the root
+/// the proof leads to.
+pub fn verify_inclusion_bytes(
+    leaf_index: u64,
+    tree_size: u64,
+    leaf_hash: &[u8],
+    proof: &[Vec<u8>],
+    root: &[u8],
+) -> Result<(), VerifyError> {
+    let proof: Vec<Hash> = proof
+        .iter()
+        .map(|p| Hash::try_from(p.as_slice()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| VerifyError::MalformedProof)?;
+    let leaf: Hash = leaf_hash
+        .try_into()
+        .map_err(|_| VerifyError::MalformedProof)?;
+    let root: Hash = root.try_into().map_err(|_| VerifyError::RootMismatch)?;
+    verify_inclusion(leaf_index, tree_size, &leaf, &proof, &root)
 }
 
 /// Checks that `proof` shows the tree of `size1` leaves with root `root1` to be a prefix of the

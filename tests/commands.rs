@@ -886,37 +886,7 @@ fn an_older_ledger_is_upgraded_in_place() {
         "--via",
         "Northgate Wire",
     ]);
-    // Build a version-1 ledger holding the same rows: the schema as version 1 shipped it,
-    // and every row of every table it had, column by column.
-    let old = sb.dir.path().join("v1.db");
-    let v1 = rusqlite::Connection::open(&old).unwrap();
-    v1.execute_batch(include_str!("data/schema-v1.sql"))
-        .unwrap();
-    v1.execute("ATTACH DATABASE ?1 AS cur", [sb.db.to_str().unwrap()])
-        .unwrap();
-    let tables: Vec<String> = v1
-        .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'statuses'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for table in tables {
-        let columns: Vec<String> = v1
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let columns = columns.join(", ");
-        v1.execute_batch(&format!(
-            "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM cur.{table}"
-        ))
-        .unwrap();
-    }
-    v1.execute_batch("DETACH DATABASE cur").unwrap();
-    drop(v1);
+    let old = sb.copy_as_version_1();
 
     let out = sb
         .cmd(&["list", "--json"])

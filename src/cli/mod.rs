@@ -7,15 +7,19 @@
 //! pipe on stdout (`claimledger log | head`) ends the program quietly.
 
 mod audit;
+mod checkpoint;
 mod claim;
 mod init;
+mod key;
 mod list;
 mod log;
 mod output;
 mod party;
+mod proof;
 mod source;
 mod status;
 mod summary;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -122,6 +126,15 @@ enum Command {
     Audit(audit::Args),
     /// Journal entries, newest first
     Log(log::Args),
+    /// Record and print the journal's checkpoint (C2SP tlog-checkpoint), optionally signed
+    Checkpoint(checkpoint::Args),
+    /// Make the key pair that signs checkpoints
+    #[command(subcommand)]
+    Key(key::Command),
+    /// Inclusion and consistency proofs of a claim's entries; `proof check` verifies them
+    Proof(proof::Args),
+    /// Check everything: sources, appearances, journal, Merkle tree, checkpoints, tables
+    Verify(verify::Args),
 }
 
 /// Runs the program with the process's arguments and returns its exit code.
@@ -159,6 +172,10 @@ pub fn main() -> ExitCode {
         Command::Summary(args) => summary::run(args, &ctx),
         Command::Audit(args) => audit::run(args, &ctx),
         Command::Log(args) => log::run(args, &ctx),
+        Command::Checkpoint(args) => checkpoint::run(args, &ctx),
+        Command::Key(cmd) => key::run(cmd, &ctx),
+        Command::Proof(args) => proof::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -125,6 +125,43 @@ impl Sandbox {
         rusqlite::Connection::open(&self.db).expect("open ledger")
     }
 
+    /// A copy of this ledger as schema version 1 would hold it: the schema as version 1
+    /// shipped it (tests/data/schema-v1.sql) and every row of every table it had, column by
+    /// column. Opening it runs every migration since.
+    pub fn copy_as_version_1(&self) -> PathBuf {
+        let old = self.dir.path().join("v1.db");
+        let v1 = rusqlite::Connection::open(&old).unwrap();
+        v1.execute_batch(include_str!("../data/schema-v1.sql"))
+            .unwrap();
+        v1.execute("ATTACH DATABASE ?1 AS cur", [self.db.to_str().unwrap()])
+            .unwrap();
+        let tables: Vec<String> = v1
+            .prepare(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name <> 'statuses'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for table in tables {
+            let columns: Vec<String> = v1
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let columns = columns.join(", ");
+            v1.execute_batch(&format!(
+                "INSERT INTO main.{table} ({columns}) SELECT {columns} FROM cur.{table}"
+            ))
+            .unwrap();
+        }
+        v1.execute_batch("DETACH DATABASE cur").unwrap();
+        old
+    }
+
     /// One integer from a query.
     pub fn count(&self, sql: &str) -> i64 {
         self.sql().query_row(sql, [], |r| r.get(0)).expect(sql)

@@ -1,0 +1,996 @@
+//! `verify`: check a whole ledger against itself, and against a checkpoint published earlier.
+//!
+//! What it checks (SPEC §7), each problem named by the entry, table row or source it is in:
+//!
+//! 1. **The journal**: sequence numbers run 0, 1, 2, ... with no gap; every entry can be read
+//!    as its kind; its payload is stored in canonical form; its stored hash is the SHA-256 of
+//!    its bytes; entry #0 is the ledger's genesis.
+//! 2. **The Merkle tree**: every leaf and every completed subtree is recomputed from the
+//!    entries and compared with `merkle_nodes`, node by node.
+//! 3. **Checkpoints**: each recorded checkpoint's note is re-read; its origin, size and root
+//!    must be the ledger's, its root the recomputed root at its size, and a signed one must
+//!    verify with the key stored beside it. With `--checkpoint FILE`, an older published
+//!    checkpoint must be a prefix of today's tree (a consistency proof is made and checked).
+//! 4. **Derived tables**: the journal is replayed into an empty schema (in a private
+//!    temporary database) by the same projection that wrote the ledger, and every derived
+//!    table is compared row by row, by primary key, column by column.
+//! 5. **Sources**: every source in the journal has stored bytes whose chunks are numbered
+//!    from 0 without gaps, whose size is the recorded size and (unless `--quick`) whose
+//!    SHA-256 is the source's name; stored bytes no source refers to are reported too.
+//! 6. **Appearances**: every appearance's exact text, prefix and suffix are found at its
+//!    code-point span in the stored text; so is every status's evidence quote.
+//! 7. **SQLite**: `PRAGMA integrity_check` and `PRAGMA foreign_key_check`.
+//!
+//! Design decisions: it reads the ledger in one read transaction (one snapshot), streams
+//! the journal once, and keeps in memory only the recomputed tree (about 64 bytes per entry)
+//! and the list of sources; the replayed tables live in a temporary database that SQLite
+//! may spill to disk. Differences are capped per table so one broken column does not bury
+//! the rest. A report is data: the command prints one problem per line on stdout.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::checkpoint::GivenCheckpoint;
+use crate::error::Result;
+use crate::journal::{Entry, Event};
+use crate::merkle::{self, MemoryTree, SubtreeStore};
+use crate::note::{Checkpoint, Note, VerifierKey};
+use crate::store::{Store, migrate, project};
+
+/// Tables that are the record (not derived from the journal by the projection).
+pub const RECORD_TABLES: &[&str] = &[
+    "journal",
+    "blobs",
+    "blob_chunks",
+    "merkle_nodes",
+    "checkpoints",
+];
+
+/// Most differences reported per table (or per kind of check) before summing up the rest.
+const MAX_PER_TABLE: usize = 10;
+
+/// One thing found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Which check found it: journal, merkle, checkpoint, table, source, appearance, sqlite.
+    pub check: &'static str,
+    /// Where: the entry, table row or source.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+/// What was checked, and what was found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Everything found wrong.
+    pub problems: Vec<Problem>,
+    /// Journal entries read.
+    pub entries: u64,
+    /// Recomputed root of the whole journal, hex.
+    pub root: String,
+    /// Checkpoints checked (recorded ones, plus the one given).
+    pub checkpoints: usize,
+    /// Derived tables compared.
+    pub tables: usize,
+    /// Sources checked.
+    pub sources: usize,
+    /// Source bytes re-hashed.
+    pub bytes_hashed: u64,
+    /// Appearances and evidence quotes checked.
+    pub appearances: u64,
+}
+
+/// What to check beyond the ledger itself.
+#[derive(Debug, Default)]
+pub struct Options<'a> {
+    /// Skip re-hashing source bytes.
+    pub quick: bool,
+    /// A checkpoint published earlier, which must be a prefix of the ledger.
+    pub checkpoint: Option<&'a GivenCheckpoint>,
+}
+
+/// Progress reports for long runs: a stage starts (with a total, 0 if unknown) or advances.
+pub enum Progress<'a> {
+    /// A stage begins.
+    Stage(&'a str, u64),
+    /// Work done in the current stage.
+    Advance(u64),
+}
+
+/// Checks the ledger; problems are in the report (an `Err` means the check itself could
+/// not run, e.g. the file cannot be read).
+pub fn verify(
+    store: &mut Store,
+    options: &Options,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report> {
+    let tx = store.begin_read()?;
+    let mut v = Verifier {
+        conn: &tx,
+        report: Report::default(),
+        tree: MemoryTree::new(),
+        rebuilt: Connection::open("")?,
+        sources: Vec::new(),
+        origin: None,
+    };
+    v.journal(progress)?;
+    v.merkle_nodes(progress)?;
+    v.checkpoints(options.checkpoint)?;
+    v.tables(progress)?;
+    v.sources(options.quick, progress)?;
+    v.appearances(progress)?;
+    v.sqlite(progress)?;
+    Ok(v.report)
+}
+
+struct Verifier<'c> {
+    conn: &'c Connection,
+    report: Report,
+    tree: MemoryTree,
+    rebuilt: Connection,
+    /// (sha256, size, seq) of every source the journal adds.
+    sources: Vec<(String, u64, i64)>,
+    /// The origin line of the genesis entry.
+    origin: Option<String>,
+}
+
+impl Verifier<'_> {
+    fn problem(
+        &mut self,
+        check: &'static str,
+        place: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.report.problems.push(Problem {
+            check,
+            place: place.into(),
+            message: message.into(),
+        });
+    }
+
+    /// 1. The journal, streamed once: entries, hashes, leaves, and the replay.
+    fn journal(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
+        progress(Progress::Stage("journal", total as u64));
+        // The replay holds no journal rows for `seq` columns to refer to; the ledger's own
+        // foreign keys are checked by foreign_key_check.
+        self.rebuilt.pragma_update(None, "foreign_keys", "OFF")?;
+        migrate::create(&self.rebuilt)?;
+        self.rebuilt.execute_batch("BEGIN")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, time, actor, kind, payload, hash FROM journal ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut expected = 0i64;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let time: String = row.get(1)?;
+            let actor: String = row.get(2)?;
+            let kind: String = row.get(3)?;
+            let payload: String = row.get(4)?;
+            let hash: String = row.get(5)?;
+            let place = format!("journal entry #{seq}");
+            if seq != expected {
+                self.problem(
+                    "journal",
+                    &place,
+                    if seq > expected {
+                        format!(
+                            "the journal jumps from #{} to #{seq}: entries are missing",
+                            expected - 1
+                        )
+                    } else {
+                        format!("is out of order (expected #{expected})")
+                    },
+                );
+            }
+            expected = seq + 1;
+            let leaf = match Event::from_parts(&kind, &payload) {
+                Ok(event) => {
+                    if seq == 0 {
+                        match &event {
+                            Event::LedgerInit { origin, .. } => self.origin = Some(origin.clone()),
+                            _ => self.problem(
+                                "journal",
+                                &place,
+                                format!("the first entry is {kind}, not the ledger's genesis (ledger.init)"),
+                            ),
+                        }
+                    } else if matches!(event, Event::LedgerInit { .. }) {
+                        self.problem("journal", &place, "a second ledger.init entry");
+                    }
+                    if event.payload_json() != payload {
+                        self.problem(
+                            "journal",
+                            &place,
+                            "its payload is not stored in canonical form (it was edited, or has fields its kind does not have)",
+                        );
+                    }
+                    let entry = Entry {
+                        seq,
+                        time,
+                        actor,
+                        event,
+                    };
+                    let bytes = entry.bytes();
+                    if hex::encode(Sha256::digest(&bytes)) != hash {
+                        self.problem(
+                            "journal",
+                            &place,
+                            "its stored hash is not the SHA-256 of its bytes: the entry (or its hash) was changed",
+                        );
+                    }
+                    if let Event::SourceAdd { sha256, size, .. } = &entry.event {
+                        self.sources.push((sha256.clone(), *size, seq));
+                    }
+                    if let Err(e) = project::apply(&self.rebuilt, &entry) {
+                        self.problem(
+                            "journal",
+                            &place,
+                            format!("cannot be replayed onto the entries before it: {e}"),
+                        );
+                    }
+                    merkle::leaf_hash(&bytes)
+                }
+                Err(reason) => {
+                    self.problem("journal", &place, format!("cannot be read: {reason}"));
+                    // Still give it a leaf, so that later leaves keep their positions.
+                    merkle::leaf_hash(
+                        format!("{seq}\n{time}\n{actor}\n{kind}\n{payload}").as_bytes(),
+                    )
+                }
+            };
+            self.tree.push(leaf);
+            progress(Progress::Advance(1));
+        }
+        self.rebuilt.execute_batch("COMMIT")?;
+        self.report.entries = self.tree.len();
+        self.report.root = hex::encode(self.tree.root());
+        if self.tree.is_empty() {
+            self.problem(
+                "journal",
+                "journal",
+                "is empty: a ledger starts with its genesis entry",
+            );
+        }
+        Ok(())
+    }
+
+    /// 2. Every stored subtree against the recomputed tree.
+    fn merkle_nodes(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let n = self.tree.len();
+        let stored: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM merkle_nodes", [], |r| r.get(0))?;
+        progress(Progress::Stage("merkle tree", stored as u64));
+        let mut stmt = self
+            .conn
+            .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
+        let mut rows = stmt.query([])?;
+        let mut seen: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut reported = 0usize;
+        let mut more = 0usize;
+        while let Some(row) = rows.next()? {
+            let level: i64 = row.get(0)?;
+            let index: i64 = row.get(1)?;
+            let hash: String = row.get(2)?;
+            progress(Progress::Advance(1));
+            let place = format!("merkle_nodes level {level}, index {index}");
+            let message = if !(0..64).contains(&level) || index < 0 {
+                Some("is not a node of any tree".to_string())
+            } else {
+                let (level, index) = (level as u32, index as u64);
+                *seen.entry(level).or_default() += 1;
+                match self.tree.perfect(level, index) {
+                    Err(_) => Some(format!(
+                        "is beyond the journal's {n} entries (no such subtree is complete)"
+                    )),
+                    Ok(expected) if hex::encode(expected) == hash => None,
+                    Ok(_) => Some(if level == 0 {
+                        format!("is not the leaf hash of journal entry #{index}")
+                    } else {
+                        format!(
+                            "is not the hash of journal entries #{}..#{}",
+                            index << level,
+                            ((index + 1) << level) - 1
+                        )
+                    }),
+                }
+            };
+            if let Some(message) = message {
+                if reported < MAX_PER_TABLE {
+                    self.problem("merkle", place, message);
+                    reported += 1;
+                } else {
+                    more += 1;
+                }
+            }
+        }
+        // A tree longer than the journal: entries were deleted from its end.
+        let leaves: i64 = self.conn.query_row(
+            "SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        if leaves > n as i64 {
+            self.problem(
+                "journal",
+                format!("journal entry #{n}"),
+                format!(
+                    "is missing: the Merkle tree has {leaves} leaves but the journal has {n} entries (entries were deleted from its end)"
+                ),
+            );
+        }
+        // Nodes that should be there and are not.
+        let mut level = 0u32;
+        while level < 64 && (n >> level) > 0 {
+            let want = n >> level;
+            let have = seen.get(&level).copied().unwrap_or(0);
+            if have < want {
+                self.problem(
+                    "merkle",
+                    format!("merkle_nodes level {level}"),
+                    format!(
+                        "holds {have} of the {want} complete subtrees of the journal's {n} entries"
+                    ),
+                );
+            }
+            level += 1;
+        }
+        if more > 0 {
+            self.problem(
+                "merkle",
+                "merkle_nodes",
+                format!("{more} more node(s) differ"),
+            );
+        }
+        Ok(())
+    }
+
+    /// 3. Recorded checkpoints, and the one given.
+    fn checkpoints(&mut self, given: Option<&GivenCheckpoint>) -> Result<()> {
+        let n = self.tree.len();
+        let origin = self.origin.clone().unwrap_or_default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rowid, note, size, root, key FROM checkpoints ORDER BY rowid")?;
+        let rows: Vec<(i64, String, i64, String, Option<String>)> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (rowid, note_text, size, root, key) in rows {
+            self.report.checkpoints += 1;
+            let place = format!("checkpoints row {rowid} (size {size})");
+            let note = match Note::parse(&note_text) {
+                Ok(note) => note,
+                Err(e) => {
+                    self.problem("checkpoint", place, format!("its note cannot be read: {e}"));
+                    continue;
+                }
+            };
+            let c = match Checkpoint::parse_body(&note.text) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.problem(
+                        "checkpoint",
+                        place,
+                        format!("its note is not a checkpoint: {e}"),
+                    );
+                    continue;
+                }
+            };
+            if c.origin != origin {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "its note names origin '{}', the ledger's is '{origin}'",
+                        c.origin
+                    ),
+                );
+            }
+            if c.size as i64 != size || hex::encode(c.root) != root {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "its size or root column ({size}, {root}) is not what its note says ({}, {})",
+                        c.size,
+                        hex::encode(c.root)
+                    ),
+                );
+            }
+            if c.size > n {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "is of {} entries but the journal has only {n}: entries were deleted",
+                        c.size
+                    ),
+                );
+            } else if merkle::root(&self.tree, c.size).ok() != Some(c.root) {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "its root is not the root of the journal's first {} entries: the journal was changed after it was recorded",
+                        c.size
+                    ),
+                );
+            }
+            match (&key, note.signatures.is_empty()) {
+                (None, true) => {}
+                (None, false) => self.problem(
+                    "checkpoint",
+                    &place,
+                    "its note is signed but no key is stored to check the signature with",
+                ),
+                (Some(key), _) => match VerifierKey::parse(key) {
+                    Err(e) => {
+                        self.problem("checkpoint", &place, format!("its key cannot be read: {e}"))
+                    }
+                    Ok(key) => {
+                        if let Err(e) = key.verify(&note) {
+                            self.problem("checkpoint", &place, format!("signature: {e}"));
+                        }
+                    }
+                },
+            }
+        }
+        if let Some(given) = given {
+            self.report.checkpoints += 1;
+            let c = &given.checkpoint;
+            let place = format!("the given checkpoint (size {})", c.size);
+            if c.origin != origin {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "is of another ledger: its origin is '{}', this ledger's is '{origin}'",
+                        c.origin
+                    ),
+                );
+            } else if c.size > n {
+                self.problem(
+                    "checkpoint",
+                    &place,
+                    format!(
+                        "is of {} entries but the journal has only {n}: entries were deleted",
+                        c.size
+                    ),
+                );
+            } else if c.size == 0 {
+                if c.root != merkle::empty_root() {
+                    self.problem("checkpoint", &place, "its root is not the empty tree's");
+                }
+            } else {
+                let proof = merkle::consistency_proof(&self.tree, c.size, n)
+                    .expect("the recomputed tree holds every subtree");
+                if let Err(e) =
+                    merkle::verify_consistency(c.size, n, &proof, &c.root, &self.tree.root())
+                {
+                    self.problem(
+                        "checkpoint",
+                        &place,
+                        format!(
+                            "the ledger is not an extension of it ({e}): its first {} entries were rewritten",
+                            c.size
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// 4. Every derived table against the replayed journal.
+    fn tables(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let list = |conn: &Connection| -> Result<Vec<String>> {
+            Ok(conn
+                .prepare(
+                    // A full-text index keeps its inverted index in shadow tables (_data,
+                    // _idx) whose bytes depend on the order of writes: SQLite's
+                    // integrity_check proves them consistent with the index's content, which
+                    // is compared here like any table (as are _docsize and _config).
+                    "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                     AND NOT EXISTS (SELECT 1 FROM sqlite_master v
+                         WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                         AND (t.name = v.name || '_data' OR t.name = v.name || '_idx'))
+                     ORDER BY name",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        let schema_tables = list(&self.rebuilt)?;
+        let ledger_tables = list(self.conn)?;
+        for t in &ledger_tables {
+            if !schema_tables.contains(t) {
+                self.problem("table", format!("table {t}"), "is not part of the schema");
+            }
+        }
+        let derived: Vec<String> = schema_tables
+            .into_iter()
+            .filter(|t| !RECORD_TABLES.contains(&t.as_str()))
+            .collect();
+        progress(Progress::Stage("tables", derived.len() as u64));
+        for table in derived {
+            if !ledger_tables.contains(&table) {
+                self.problem("table", format!("table {table}"), "is missing");
+                continue;
+            }
+            if let Err(e) = self.compare_table(&table) {
+                // A table SQLite cannot even read (a corrupt full-text index) is a finding.
+                self.problem(
+                    "table",
+                    format!("table {table}"),
+                    format!("cannot be read: {e}"),
+                );
+            }
+            self.report.tables += 1;
+            progress(Progress::Advance(1));
+        }
+        Ok(())
+    }
+
+    fn compare_table(&mut self, table: &str) -> Result<()> {
+        let mut columns: Vec<(String, i64)> = self
+            .rebuilt
+            .prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?
+            .query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        columns.retain(|(_, pk)| *pk > 0);
+        if columns.is_empty() {
+            // No declared key (a full-text index): its rowid is the key.
+            names.insert(0, "rowid".to_string());
+            columns.push(("rowid".to_string(), 1));
+        }
+        columns.sort_by_key(|(_, pk)| *pk);
+        let key_cols: Vec<usize> = if columns.is_empty() {
+            (0..names.len()).collect()
+        } else {
+            columns
+                .iter()
+                .map(|(n, _)| names.iter().position(|m| m == n).expect("a column"))
+                .collect()
+        };
+        let order: Vec<String> = key_cols
+            .iter()
+            .map(|&i| format!("\"{}\"", names[i]))
+            .collect();
+        let select: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let sql = format!(
+            "SELECT {} FROM \"{table}\" ORDER BY {}",
+            select.join(", "),
+            order.join(", ")
+        );
+        let mut ours = self.conn.prepare(&sql)?;
+        let mut theirs = self.rebuilt.prepare(&sql)?;
+        let width = names.len();
+        let read = |row: &rusqlite::Row| -> rusqlite::Result<Vec<SqlValue>> {
+            (0..width).map(|i| row.get::<_, SqlValue>(i)).collect()
+        };
+        let mut a = ours.query([])?;
+        let mut b = theirs.query([])?;
+        let mut left = a.next()?.map(read).transpose()?;
+        let mut right = b.next()?.map(read).transpose()?;
+        let mut found: Vec<String> = Vec::new();
+        let mut more = 0usize;
+        let key_of = |row: &[SqlValue]| -> Vec<SqlValue> {
+            key_cols.iter().map(|&i| row[i].clone()).collect()
+        };
+        let describe = |row: &[SqlValue]| -> String {
+            key_cols
+                .iter()
+                .map(|&i| format!("{}={}", names[i], show(&row[i])))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        loop {
+            let (message, step_left, step_right) = match (&left, &right) {
+                (None, None) => break,
+                (Some(l), None) => (
+                    Some(format!(
+                        "row {} is not backed by any journal entry",
+                        describe(l)
+                    )),
+                    true,
+                    false,
+                ),
+                (None, Some(r)) => (
+                    Some(format!(
+                        "row {} is missing (the journal has it)",
+                        describe(r)
+                    )),
+                    false,
+                    true,
+                ),
+                (Some(l), Some(r)) => match compare_keys(&key_of(l), &key_of(r)) {
+                    std::cmp::Ordering::Less => (
+                        Some(format!(
+                            "row {} is not backed by any journal entry",
+                            describe(l)
+                        )),
+                        true,
+                        false,
+                    ),
+                    std::cmp::Ordering::Greater => (
+                        Some(format!(
+                            "row {} is missing (the journal has it)",
+                            describe(r)
+                        )),
+                        false,
+                        true,
+                    ),
+                    std::cmp::Ordering::Equal => {
+                        let diffs: Vec<String> = (0..width)
+                            .filter(|&i| l[i] != r[i])
+                            .map(|i| {
+                                format!(
+                                    "column {} is {}, the journal says {}",
+                                    names[i],
+                                    show(&l[i]),
+                                    show(&r[i])
+                                )
+                            })
+                            .collect();
+                        let message = (!diffs.is_empty())
+                            .then(|| format!("row {}: {}", describe(l), diffs.join("; ")));
+                        (message, true, true)
+                    }
+                },
+            };
+            if let Some(m) = message {
+                if found.len() < MAX_PER_TABLE {
+                    found.push(m);
+                } else {
+                    more += 1;
+                }
+            }
+            if step_left {
+                left = a.next()?.map(read).transpose()?;
+            }
+            if step_right {
+                right = b.next()?.map(read).transpose()?;
+            }
+        }
+        drop((a, b));
+        drop((ours, theirs));
+        for m in found {
+            self.problem("table", format!("table {table}"), m);
+        }
+        if more > 0 {
+            self.problem(
+                "table",
+                format!("table {table}"),
+                format!("{more} more row(s) differ from the journal"),
+            );
+        }
+        Ok(())
+    }
+
+    /// 5. Source bytes.
+    fn sources(&mut self, quick: bool, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let total: u64 = self.sources.iter().map(|(_, size, _)| size).sum();
+        progress(Progress::Stage(
+            if quick {
+                "sources (sizes)"
+            } else {
+                "sources (hashing)"
+            },
+            if quick {
+                self.sources.len() as u64
+            } else {
+                total
+            },
+        ));
+        let sources = std::mem::take(&mut self.sources);
+        for (sha256, size, seq) in &sources {
+            self.report.sources += 1;
+            let place = format!("source {sha256} (journal entry #{seq})");
+            let blob: Option<(i64, i64)> = self
+                .conn
+                .prepare_cached("SELECT id, size FROM blobs WHERE sha256 = ?1")?
+                .query_row(params![sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+                .ok();
+            let Some((id, blob_size)) = blob else {
+                self.problem(
+                    "source",
+                    place,
+                    "has no stored bytes: no blobs row is named by its SHA-256",
+                );
+                continue;
+            };
+            if blob_size != *size as i64 {
+                self.problem(
+                    "source",
+                    &place,
+                    format!("its blobs row says {blob_size} bytes, the journal says {size}"),
+                );
+            }
+            let mut hasher = Sha256::new();
+            let mut length = 0u64;
+            let mut next_chunk = 0i64;
+            let mut gaps = false;
+            let sql = if quick {
+                "SELECT chunk, length(data), NULL FROM blob_chunks WHERE blob_id = ?1 ORDER BY chunk"
+            } else {
+                "SELECT chunk, length(data), data FROM blob_chunks WHERE blob_id = ?1 ORDER BY chunk"
+            };
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query(params![id])?;
+            while let Some(row) = rows.next()? {
+                let chunk: i64 = row.get(0)?;
+                let len: i64 = row.get(1)?;
+                if chunk != next_chunk {
+                    gaps = true;
+                }
+                next_chunk = chunk + 1;
+                length += len as u64;
+                if !quick {
+                    hasher.update(row.get_ref(2)?.as_blob()?);
+                    self.report.bytes_hashed += len as u64;
+                    progress(Progress::Advance(len as u64));
+                }
+            }
+            drop(rows);
+            drop(stmt);
+            if quick {
+                progress(Progress::Advance(1));
+            }
+            if gaps {
+                self.problem(
+                    "source",
+                    &place,
+                    "its blob_chunks are not numbered 0, 1, 2, ... without gaps",
+                );
+            }
+            if length != *size {
+                self.problem(
+                    "source",
+                    &place,
+                    format!("its blob_chunks hold {length} bytes, the journal says {size}"),
+                );
+            }
+            if !quick {
+                let got = hex::encode(hasher.finalize());
+                if &got != sha256 {
+                    self.problem(
+                        "source",
+                        &place,
+                        format!("its stored bytes (blob_chunks) hash to {got}, not to its name"),
+                    );
+                }
+            }
+        }
+        // Stored bytes that no source in the journal names.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, sha256 FROM blobs ORDER BY id")?;
+        let blobs: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let named: std::collections::HashSet<&str> =
+            sources.iter().map(|(s, _, _)| s.as_str()).collect();
+        for (id, sha) in blobs {
+            if !named.contains(sha.as_str()) {
+                self.problem(
+                    "source",
+                    format!("blobs row {id}"),
+                    format!("is named {sha}, which no source in the journal is"),
+                );
+            }
+        }
+        self.sources = sources;
+        Ok(())
+    }
+
+    /// 6. Appearances and evidence quotes against the stored text.
+    fn appearances(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        // The spans come from the replayed tables, which are exactly what the journal says.
+        let total: i64 = self.rebuilt.query_row(
+            "SELECT (SELECT count(*) FROM appearances) + (SELECT count(*) FROM status_events WHERE evidence_exact IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?;
+        progress(Progress::Stage("appearances", total as u64));
+        let sources: Vec<String> = self
+            .rebuilt
+            .prepare(
+                "SELECT source FROM appearances UNION SELECT evidence FROM status_events WHERE evidence_exact IS NOT NULL ORDER BY 1",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for sha in sources {
+            let text = self.stored_text(&sha)?;
+            let mut stmt = self.rebuilt.prepare(
+                "SELECT 'appearance ' || id || ' of claim ' || claim_id, start, end, exact, prefix, suffix
+                   FROM appearances WHERE source = ?1
+                 UNION ALL
+                 SELECT 'evidence of status event ' || id || ' of claim ' || claim_id, evidence_start, evidence_end, evidence_exact, NULL, NULL
+                   FROM status_events WHERE evidence = ?1 AND evidence_exact IS NOT NULL",
+            )?;
+            type Span = (String, i64, i64, String, Option<String>, Option<String>);
+            let spans: Vec<Span> = stmt
+                .query_map(params![sha], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            let offsets: Option<Vec<usize>> = text
+                .as_ref()
+                .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect());
+            for (what, start, end, exact, prefix, suffix) in spans {
+                self.report.appearances += 1;
+                progress(Progress::Advance(1));
+                let place = format!("{what} in source {sha}");
+                let (Some(text), Some(offsets)) = (&text, &offsets) else {
+                    self.problem("appearance", place, "its source has no stored UTF-8 text");
+                    continue;
+                };
+                let chars = offsets.len() - 1;
+                let (start, end) = (start.max(0) as usize, end.max(0) as usize);
+                if start > end || end > chars {
+                    self.problem(
+                        "appearance",
+                        place,
+                        format!(
+                            "its span {start}..{end} is outside the text ({chars} code points)"
+                        ),
+                    );
+                    continue;
+                }
+                let at = &text[offsets[start]..offsets[end]];
+                if at != exact {
+                    self.problem(
+                        "appearance",
+                        &place,
+                        format!(
+                            "the text at {start}..{end} is {:?}, not {:?}",
+                            clip(at),
+                            clip(&exact)
+                        ),
+                    );
+                }
+                let context = crate::anchor::CONTEXT;
+                if let Some(prefix) = prefix {
+                    let before = &text[offsets[start.saturating_sub(context)]..offsets[start]];
+                    if before != prefix {
+                        self.problem("appearance", &place, "its prefix is not the text before it");
+                    }
+                }
+                if let Some(suffix) = suffix {
+                    let after = &text[offsets[end]..offsets[(end + context).min(chars)]];
+                    if after != suffix {
+                        self.problem("appearance", &place, "its suffix is not the text after it");
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn stored_text(&self, sha256: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
+              WHERE b.sha256 = ?1 ORDER BY c.chunk",
+        )?;
+        let mut rows = stmt.query(params![sha256])?;
+        let mut bytes = Vec::new();
+        let mut any = false;
+        while let Some(row) = rows.next()? {
+            any = true;
+            bytes.extend_from_slice(row.get_ref(0)?.as_blob()?);
+        }
+        Ok(if any {
+            String::from_utf8(bytes).ok()
+        } else {
+            None
+        })
+    }
+
+    /// 7. SQLite's own checks.
+    fn sqlite(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        progress(Progress::Stage("sqlite checks", 0));
+        let integrity: Vec<String> = match self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        {
+            Ok(lines) => lines,
+            Err(e) => vec![format!("could not run: {e}")],
+        };
+        for line in integrity {
+            if line != "ok" {
+                self.problem("sqlite", "integrity_check", line);
+            }
+        }
+        let fks: Vec<(String, Option<i64>, String)> = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (table, rowid, parent) in fks {
+            self.problem(
+                "sqlite",
+                format!(
+                    "table {table}, rowid {}",
+                    rowid.map_or("?".into(), |r| r.to_string())
+                ),
+                format!("refers to a row of {parent} that does not exist (foreign_key_check)"),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Orders primary keys as SQLite does for the STRICT columns of this schema: NULL first,
+/// numbers by value, text and blobs by their bytes.
+fn compare_keys(a: &[SqlValue], b: &[SqlValue]) -> std::cmp::Ordering {
+    fn rank(v: &SqlValue) -> u8 {
+        match v {
+            SqlValue::Null => 0,
+            SqlValue::Integer(_) | SqlValue::Real(_) => 1,
+            SqlValue::Text(_) => 2,
+            SqlValue::Blob(_) => 3,
+        }
+    }
+    for (x, y) in a.iter().zip(b) {
+        let order = match (x, y) {
+            (SqlValue::Integer(x), SqlValue::Integer(y)) => x.cmp(y),
+            (SqlValue::Real(x), SqlValue::Real(y)) => x.total_cmp(y),
+            (SqlValue::Integer(x), SqlValue::Real(y)) => (*x as f64).total_cmp(y),
+            (SqlValue::Real(x), SqlValue::Integer(y)) => x.total_cmp(&(*y as f64)),
+            (SqlValue::Text(x), SqlValue::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
+            (SqlValue::Blob(x), SqlValue::Blob(y)) => x.cmp(y),
+            _ => rank(x).cmp(&rank(y)),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+/// A value for a message: text quoted and clipped, blobs by size.
+fn show(v: &SqlValue) -> String {
+    match v {
+        SqlValue::Null => "NULL".into(),
+        SqlValue::Integer(i) => i.to_string(),
+        SqlValue::Real(r) => r.to_string(),
+        SqlValue::Text(t) => format!("{:?}", clip(t)),
+        SqlValue::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+fn clip(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
