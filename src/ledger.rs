@@ -366,6 +366,10 @@ pub struct AuditEntry {
     pub hash: String,
     /// Whether the stored hash is still the hash of the entry's bytes.
     pub hash_ok: bool,
+    /// Its Merkle leaf hash, SHA-256(0x00 ‖ entry bytes).
+    pub leaf_hash: String,
+    /// Whether the latest recorded checkpoint covers it (None: no checkpoint yet).
+    pub in_checkpoint: Option<bool>,
 }
 
 /// A source version and, if asked for, its text.
@@ -1116,11 +1120,14 @@ impl Ledger {
             });
         }
         let history = tx.status_history(&core.id)?;
+        let checkpoint = crate::store::merkle::latest_checkpoint(&tx)?;
         let entries = tx
             .entries_at(&tx.claim_entry_seqs(&core.id)?)?
             .into_iter()
             .map(|(entry, hash)| AuditEntry {
                 hash_ok: entry.hash() == hash,
+                leaf_hash: hex::encode(crate::merkle::leaf_hash(&entry.bytes())),
+                in_checkpoint: checkpoint.as_ref().map(|c| (entry.seq as u64) < c.size),
                 seq: entry.seq,
                 time: entry.time.clone(),
                 actor: entry.actor.clone(),

@@ -154,15 +154,23 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
     }
 
     // The record behind all of it.
-    out += &format!("\n{}\n", ctx.paint("Journal entries", "1"));
+    out += &format!(
+        "\n{}\n",
+        ctx.paint("Journal entries (seq, kind, time, leaf hash)", "1")
+    );
     for e in &a.entries {
+        let covered = match e.in_checkpoint {
+            Some(true) => "in the latest checkpoint",
+            Some(false) => "after the latest checkpoint",
+            None => "no checkpoint yet",
+        };
         out += &format!(
-            "  #{:<5} {:<16} {}  {}  {}\n",
+            "  #{:<5} {:<16} {}  {}  {}, {covered}\n",
             e.seq,
             e.kind,
             e.time,
-            short(&e.hash),
-            ok(ctx, e.hash_ok, "ok", "HASH MISMATCH")
+            &e.leaf_hash[..16],
+            ok(ctx, e.hash_ok, "bytes ok", "HASH MISMATCH")
         );
     }
     out
