@@ -111,7 +111,8 @@ CREATE TABLE parties (
     kind        TEXT    NOT NULL,          -- person, government, military, outlet, ...
     description TEXT,
     seq         INTEGER NOT NULL REFERENCES journal (seq),
-    merged_into INTEGER REFERENCES parties (id) -- set when merged into another party
+    merged_into INTEGER REFERENCES parties (id), -- set when merged into another party
+    merged_seq  INTEGER REFERENCES journal (seq)   -- the journal entry of that merge
 ) STRICT;
 
 -- Every name a party goes by, including its display name. `key` is the name folded for
@@ -159,6 +160,7 @@ CREATE TABLE claims (
 ) STRICT;
 CREATE INDEX claims_by_status ON claims (status);
 CREATE INDEX claims_by_claimant ON claims (claimant_id);
+CREATE INDEX claims_by_status_party ON claims (status_party_id);
 
 -- The conduit chain: through whom the claim reached the page, outermost last.
 CREATE TABLE claim_conduits (
@@ -205,6 +207,7 @@ CREATE TABLE status_events (
     seq               INTEGER NOT NULL REFERENCES journal (seq)
 ) STRICT;
 CREATE INDEX status_events_by_claim ON status_events (claim_id, seq);
+CREATE INDEX status_events_by_party ON status_events (party_id);
 
 -- How each appearance fares in the other versions of its document (SPEC §5): written when
 -- a new version arrives and every earlier appearance is looked up in it.

@@ -28,10 +28,22 @@ pub fn parse_date(what: &'static str, value: &str) -> Result<String> {
             .with_timezone(&Utc)
             .to_rfc3339_opts(SecondsFormat::Millis, true));
     }
+    let shaped_like_a_day = value.len() == 10
+        && value.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     Err(Error::InvalidValue {
         what,
         value: value.to_string(),
-        expected: "expected a date as YYYY-MM-DD (e.g. 2023-05-24) or an RFC 3339 time (e.g. 2023-05-24T14:30:00Z)",
+        expected: if shaped_like_a_day {
+            "there is no such day in the calendar; check the month and the day"
+        } else {
+            "expected a date as YYYY-MM-DD (e.g. 2023-05-24) or an RFC 3339 time (e.g. 2023-05-24T14:30:00Z)"
+        },
     })
 }
 

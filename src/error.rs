@@ -40,6 +40,18 @@ pub enum Error {
     )]
     LedgerExists { path: PathBuf },
 
+    #[error("cannot create a ledger at {}: {source}; check that the folder exists and is writable", path.display())]
+    CreateLedger {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(
+        "another claimledger is writing to this ledger and held it for over 10 seconds; try again when it is done"
+    )]
+    Busy,
+
     #[error("{} is not a claimledger ledger ({reason}); check the --db path", path.display())]
     NotALedger { path: PathBuf, reason: String },
 
@@ -108,18 +120,21 @@ pub enum Error {
     },
 
     #[error(
-        "the quote occurs {} times in source {short}; pick one with --occurrence N (1 to {}) or quote more words",
-        sites.len(), sites.len()
+        "the quote occurs {count} times in source {short}; pick one with --occurrence N (1 to {count}) or quote more words"
     )]
-    QuoteAmbiguous { short: String, sites: Vec<Site> },
+    QuoteAmbiguous {
+        short: String,
+        count: usize,
+        sites: Vec<Site>,
+    },
 
     #[error(
-        "--occurrence {wanted} is out of range: the quote occurs {} time(s) in source {short}",
-        sites.len()
+        "--occurrence {wanted} is out of range: the quote occurs {count} time(s) in source {short}"
     )]
     OccurrenceOutOfRange {
         short: String,
         wanted: usize,
+        count: usize,
         sites: Vec<Site>,
     },
 
@@ -185,6 +200,10 @@ pub enum Error {
     #[error("no claim matches those filters; check them with `claimledger list` first")]
     NothingMatches,
 
+    /// Arguments whose combination makes no sense (exit code 2, like clap's own).
+    #[error("{0}")]
+    Usage(String),
+
     #[error("journal entry #{seq} cannot be read: {reason}")]
     BadEntry { seq: i64, reason: String },
 
@@ -227,7 +246,7 @@ pub enum Error {
     Output(#[source] std::io::Error),
 
     #[error("ledger database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("ledger database error: {0}")]
     SqlValue(#[from] rusqlite::types::FromSqlError),
@@ -238,6 +257,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::CheckFailed(_) => 3,
+            Error::Usage(_) => 2,
             _ => 1,
         }
     }
@@ -246,8 +266,9 @@ impl Error {
     pub fn details(&self) -> Vec<String> {
         match self {
             Error::AmbiguousSource { candidates, .. } => candidates.clone(),
-            Error::QuoteAmbiguous { sites, .. } | Error::OccurrenceOutOfRange { sites, .. } => {
-                sites
+            Error::QuoteAmbiguous { sites, count, .. }
+            | Error::OccurrenceOutOfRange { sites, count, .. } => {
+                let mut lines: Vec<String> = sites
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
@@ -259,7 +280,14 @@ impl Error {
                             s.context
                         )
                     })
-                    .collect()
+                    .collect();
+                if *count > sites.len() {
+                    lines.push(format!(
+                        "… and {} more; a longer quote will narrow it down",
+                        count - sites.len()
+                    ));
+                }
+                lines
             }
             Error::QuoteNotFound {
                 closest: Some(site),
@@ -274,6 +302,22 @@ impl Error {
                 lines
             }
             _ => Vec::new(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                Error::Busy
+            }
+            _ => Error::Sqlite(e),
         }
     }
 }

@@ -3,6 +3,9 @@
 //!
 //! This module knows nothing of the terminal: it takes plain values and returns plain
 //! values (which the command line renders as text, JSON or CSV).
+//!
+//! Every operation takes the time of its journal entries after it holds the write lock,
+//! so journal times never run backwards, however long a writer waited.
 
 use std::io::Read;
 use std::path::Path;
@@ -436,7 +439,8 @@ impl Ledger {
 
     /// Stores a source version. The same bytes again return the existing version and write
     /// nothing.
-    pub fn add_source(&mut self, input: Input<'_>, new: NewSource) -> Result<SourceAdded> {
+    pub fn add_source(&mut self, input: Input<'_>, mut new: NewSource) -> Result<SourceAdded> {
+        new.meta = clean_meta(new.meta)?;
         let captured = match &new.captured {
             Some(c) => dates::parse_date("--captured", c)?,
             None => dates::now(),
@@ -459,12 +463,27 @@ impl Ledger {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 (Box::new(file), path, name)
             }
-            Input::Reader(reader, path) => (reader, path, None),
+            Input::Reader(mut reader, path) => {
+                // Read it all before taking the write lock (a pipe can take its time, and a
+                // terminal waits for Ctrl-D); a temporary file keeps memory flat.
+                let mut spool = || -> std::io::Result<std::fs::File> {
+                    let mut file = tempfile::tempfile()?;
+                    std::io::copy(&mut reader, &mut file)?;
+                    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
+                    Ok(file)
+                };
+                let file = spool().map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                (Box::new(file) as Box<dyn Read>, path, None)
+            }
         };
-        let time = dates::now();
         let tx = self.store.begin_write()?;
         let blob = tx.begin_blob()?;
         let print = source::stream(reader, path, |i, chunk| tx.write_chunk(blob, i, chunk))?;
+        // Taken holding the write lock, so journal times never run backwards.
+        let time = dates::now();
         if print.size == 0 {
             return Err(Error::EmptySource {
                 path: path.to_path_buf(),
@@ -604,8 +623,8 @@ impl Ledger {
                 names.push(alias);
             }
         }
-        let time = dates::now();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         for n in &names {
             if let Some((_, owner)) = tx.party_by_name(n)? {
                 return Err(Error::NameTaken {
@@ -633,8 +652,8 @@ impl Ledger {
     /// Gives a party another name.
     pub fn alias_party(&mut self, name: &str, alias: &str) -> Result<PartyRecorded> {
         let alias = clean_name(alias)?;
-        let time = dates::now();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         let (id, display) = tx
             .party_by_name(name)?
             .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
@@ -682,9 +701,9 @@ impl Ledger {
             .as_deref()
             .map(|s| dates::parse_date("--said", s))
             .transpose()?;
-        let time = dates::now();
         let actor = self.actor.clone();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         let source = tx.resolve_source(&new.source)?;
         let text = load_text(&tx, &source)?;
         let anchor = anchor_quote(&text, &source.sha256, &new.quote, new.occurrence)?;
@@ -774,8 +793,8 @@ impl Ledger {
         occurrence: Option<usize>,
     ) -> Result<ClaimRecorded> {
         let number = claim::parse_id(claim_ref)?;
-        let time = dates::now();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         let core = tx.claim(number, claim_ref)?;
         let source = tx.resolve_source(source_ref)?;
         let text = load_text(&tx, &source)?;
@@ -868,8 +887,8 @@ impl Ledger {
     /// Folds party `merged` into party `into`: its names become aliases of `into`, and its
     /// claims, conduits and status events move with it. History keeps names as typed.
     pub fn merge_parties(&mut self, into: &str, merged: &str) -> Result<PartyRecorded> {
-        let time = dates::now();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         let find = |name: &str| -> Result<(i64, String)> {
             tx.party_by_name(name)?
                 .ok_or_else(|| Error::UnknownParty(name.to_string()))
@@ -914,9 +933,7 @@ impl Ledger {
             .party_by_name(name)?
             .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
         let party = tx
-            .parties()?
-            .into_iter()
-            .find(|p| p.id == id)
+            .party(id)?
             .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
         let mut claims = Vec::new();
         for role in tx.party_roles(id)? {
@@ -962,8 +979,8 @@ impl Ledger {
                 expected: "expected the phrase people read, e.g. \"mostly false\"",
             });
         }
-        let time = dates::now();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         if let Some(existing) = tx
             .statuses()?
             .into_iter()
@@ -997,9 +1014,9 @@ impl Ledger {
         targets: &Targets,
         new: NewStatus,
     ) -> Result<Vec<StatusRecorded>> {
-        let time = dates::now();
         let actor = self.actor.clone();
         let tx = self.store.begin_write()?;
+        let time = dates::now();
         let ids: Vec<(i64, String)> = match targets {
             Targets::Ids(ids) => {
                 let mut out: Vec<(i64, String)> = Vec::new();
@@ -1081,7 +1098,13 @@ impl Ledger {
             let span_ok = (a.end as usize) <= text.chars().count()
                 && t.slice(a.start as usize, a.end as usize) == a.exact;
             let tracked = tx.anchorings(a.id)?;
-            for v in tx.document_versions(source_info.document_id)? {
+            // Versions that are not text (a PDF of the article) cannot hold a quote: they
+            // are not listed.
+            for v in tx
+                .document_versions(source_info.document_id)?
+                .into_iter()
+                .filter(|v| v.is_text)
+            {
                 let state = if v.sha256 == a.source {
                     VersionState {
                         appearance: a.id,
@@ -1150,6 +1173,26 @@ impl Ledger {
         let seqs: Vec<i64> = tx.entries(limit)?.iter().map(|e| e.seq).collect();
         tx.entries_at(&seqs)
     }
+}
+
+/// Trims the metadata a user typed; an empty title or author is no title or author, but an
+/// empty URL is refused (it would join every capture given one into one document).
+fn clean_meta(meta: SourceMeta) -> Result<SourceMeta> {
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if meta.url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        return Err(Error::InvalidValue {
+            what: "--url",
+            value: meta.url.unwrap_or_default(),
+            expected: "the URL is empty; give the address the source was captured from, or leave --url out",
+        });
+    }
+    Ok(SourceMeta {
+        title: clean(meta.title),
+        url: clean(meta.url),
+        publisher: clean(meta.publisher),
+        author: clean(meta.author),
+        published: meta.published,
+    })
 }
 
 /// Resolves what a user typed into a filter of the status table.
@@ -1310,10 +1353,19 @@ fn anchor_quote(
                 closest: closest.map(Box::new),
                 differences,
             },
-            AnchorError::Ambiguous(sites) => Error::QuoteAmbiguous { short, sites },
-            AnchorError::OccurrenceOutOfRange { wanted, sites } => Error::OccurrenceOutOfRange {
+            AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
+                short,
+                count,
+                sites,
+            },
+            AnchorError::OccurrenceOutOfRange {
+                wanted,
+                count,
+                sites,
+            } => Error::OccurrenceOutOfRange {
                 short,
                 wanted,
+                count,
                 sites,
             },
         })
@@ -1411,9 +1463,7 @@ fn party_for(
 
 fn party_names(tx: &Tx, id: i64) -> Result<Vec<String>> {
     Ok(tx
-        .parties()?
-        .into_iter()
-        .find(|p| p.id == id)
+        .party(id)?
         .map(|p| std::iter::once(p.name).chain(p.aliases).collect())
         .unwrap_or_default())
 }

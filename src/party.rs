@@ -78,9 +78,20 @@ impl PartyKind {
     }
 }
 
-/// The lookup key of a name: NFKC, lowercase, whitespace runs collapsed, trimmed.
+/// The lookup key of a name: NFKC, typographic apostrophes, quotes and dashes folded to
+/// ASCII (as quotes are, SPEC §5), lowercase (with ß as ss), whitespace runs collapsed.
 pub fn name_key(name: &str) -> String {
-    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    let folded: String = name
+        .nfkc()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase()
+        .replace('ß', "ss");
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -102,6 +113,8 @@ mod tests {
         assert_eq!(name_key("Russian  MOD"), name_key("russian mod"));
         assert_eq!(name_key("ＭＯＤ"), "mod");
         assert_eq!(name_key("МИНОБОРОНЫ"), name_key("Минобороны"));
+        assert_eq!(name_key("Kyiv’s office"), name_key("KYIV'S OFFICE"));
+        assert_eq!(name_key("Straße"), name_key("STRASSE"));
     }
 
     #[test]

@@ -324,15 +324,16 @@ fn a_status_is_set_on_many_claims_at_once() {
             .len(),
         0
     );
-    // Filters without --all-matching, and --all-matching with ids, are refused.
-    sb.refuses(
+    // Filters without --all-matching, and --all-matching with ids, are usage errors.
+    let before = sb.snapshot();
+    let stderr = sb.fails(
         &["status", "set", "C4", "confirmed", "--claimant", "the MoD"],
-        "only with --all-matching",
+        2,
     );
-    sb.refuses(
-        &["status", "set", "--all-matching", "C4", "confirmed"],
-        "give only the status",
-    );
+    assert!(stderr.contains("only with --all-matching"), "{stderr}");
+    let stderr = sb.fails(&["status", "set", "--all-matching", "C4", "confirmed"], 2);
+    assert!(stderr.contains("give only the status"), "{stderr}");
+    assert_eq!(before, sb.snapshot());
     sb.refuses(
         &[
             "status",
@@ -489,3 +490,47 @@ const SUMMARY_AT_100: &str = "\
 │ a senior Orvenian official ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
 │ all claimants              ┆          3 ┆           1 ┆         1 ┆        1 ┆      1 ┆     7 │
 ╰────────────────────────────┴────────────┴─────────────┴───────────┴──────────┴────────┴───────╯";
+
+#[test]
+fn merging_a_conduit_into_its_claimant_collapses_the_chain_and_audit_shows_the_merge() {
+    let sb = Sandbox::new();
+    let sha = sb.add_source("report-v1.txt", ARTICLE_V1);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        GEOLOCATION,
+        "--claimant",
+        "Lantern Maps",
+        "--via",
+        "@lanternmaps",
+        "--via",
+        "Chirrup",
+    ]);
+    sb.ok(&["party", "alias", "Lantern Maps", "Lantern"]);
+    sb.ok(&["party", "merge", "Lantern Maps", "@lanternmaps"]);
+    let c1 = &sb.json(&["list"])[0];
+    assert_eq!(c1["claimant"], "Lantern Maps");
+    assert_eq!(c1["via"], serde_json::json!(["Chirrup"]));
+    // The audit (and so the proof) covers the entries that shaped the attribution.
+    let kinds: Vec<String> = sb.json(&["audit", "C1"])["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    for kind in ["party.alias", "party.merge"] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "{kind} missing from {kinds:?}"
+        );
+    }
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "party.add").count(),
+        3,
+        "{kinds:?}"
+    );
+    sb.ok(&["verify"]);
+}

@@ -345,12 +345,13 @@ fn a_malformed_date() {
         ],
         "invalid --said '2026-13-45'",
     );
-    assert!(stderr.contains("YYYY-MM-DD"), "{stderr}");
+    assert!(stderr.contains("no such day"), "{stderr}");
     let path = sb.file("v.txt", "another capture");
-    sb.refuses(
+    let stderr = sb.refuses(
         &["source", "add", &path, "--published", "last Tuesday"],
         "invalid --published",
     );
+    assert!(stderr.contains("YYYY-MM-DD"), "{stderr}");
     sb.refuses(
         &["source", "add", &path, "--captured", "2026-02-30"],
         "invalid --captured",
@@ -458,4 +459,123 @@ fn usage_errors_exit_2() {
     sb.fails(&["frobnicate"], 2);
     sb.fails(&["log", "--limit", "-3"], 2);
     assert_eq!(before, sb.snapshot());
+}
+
+#[test]
+fn a_quote_found_thousands_of_times_lists_only_the_first_few() {
+    let sb = Sandbox::new();
+    let text = "the bridge held and the town slept. ".repeat(2500);
+    let sha = sb.add_source("long.txt", text);
+    let stderr = sb.refuses(
+        &[
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            "the",
+            "--claimant",
+            "x",
+        ],
+        "the quote occurs 5000 times",
+    );
+    assert!(stderr.contains("--occurrence 10: line 1:"), "{stderr}");
+    assert!(!stderr.contains("--occurrence 11:"), "{stderr}");
+    assert!(stderr.contains("… and 4990 more"), "{stderr}");
+    assert!(stderr.lines().count() < 15, "{stderr}");
+}
+
+#[test]
+fn an_empty_url() {
+    let sb = Sandbox::new();
+    sb.add_source("first.txt", "The first report.");
+    let path = sb.file("second.txt", "An unrelated report.");
+    sb.refuses(&["source", "add", &path, "--url", ""], "the URL is empty");
+    sb.refuses(
+        &["source", "add", &path, "--url", "   "],
+        "the URL is empty",
+    );
+    // A blank title is no title.
+    let added = sb.json(&["source", "add", &path, "--title", "  "]);
+    assert_eq!(added["document"], "second");
+}
+
+#[test]
+fn status_set_arguments_in_the_wrong_shape_are_usage_errors() {
+    let (sb, _) = with_claim();
+    let before = sb.snapshot();
+    let stderr = sb.fails(&["status", "set", "C1"], 2);
+    assert!(
+        stderr.contains("give the claims and then the status"),
+        "{stderr}"
+    );
+    let stderr = sb.fails(&["status", "set", "confirmed", "C1"], 2);
+    assert!(
+        stderr.contains(
+            "the status comes last, after the claims: claimledger status set C1 confirmed"
+        ),
+        "{stderr}"
+    );
+    let stderr = sb.fails(&["status", "set", "--all-matching", "confirmed"], 2);
+    assert!(stderr.contains("needs at least one filter"), "{stderr}");
+    assert_eq!(before, sb.snapshot());
+}
+
+#[test]
+fn a_day_that_does_not_exist() {
+    let (sb, sha) = with_claim();
+    sb.refuses(
+        &[
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            "Three civilians",
+            "--claimant",
+            "x",
+            "--said",
+            "2023-02-29",
+        ],
+        "invalid --said '2023-02-29': there is no such day",
+    );
+}
+
+#[test]
+fn init_into_a_folder_that_does_not_exist() {
+    let sb = Sandbox::empty();
+    let path = sb.dir.path().join("no/such/folder/ledger.db");
+    let out = sb.cmd(&["init"]).arg("--db").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: cannot create a ledger at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check that the folder exists"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn two_inits_racing_for_one_path_leave_one_good_ledger() {
+    for _ in 0..8 {
+        let sb = Sandbox::empty();
+        let spawn = || {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("claimledger"))
+                .arg("--db")
+                .arg(&sb.db)
+                .arg("init")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let codes =
+            [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()].map(|o| o.status.code());
+        let mut sorted = codes;
+        sorted.sort();
+        assert_eq!(sorted, [Some(0), Some(1)], "exactly one init wins");
+        sb.ok(&["verify"]);
+    }
 }

@@ -554,3 +554,57 @@ fn non_text_sources_are_evidence_not_quotable() {
         "not UTF-8 text",
     );
 }
+
+#[test]
+fn a_version_that_is_not_text_does_not_make_quotes_missing() {
+    let sb = Sandbox::new();
+    let v1 = sb.add_source("report.txt", ARTICLE_V1);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &v1,
+        "--quote",
+        "approved in Lutrava at the highest level",
+        "--claimant",
+        "x",
+    ]);
+    let pdf = sb.file("report.pdf", b"%PDF-1.4\n\x00\xff");
+    sb.ok(&["source", "add", &pdf, "--version-of", &v1]);
+    assert!(
+        sb.json(&["list", "--missing"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(sb.json(&["list"])[0]["latest"].is_null());
+    // The PDF version cannot hold a quote, so the audit does not list it.
+    let versions = sb.json(&["audit", "C1"])["versions"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(versions, 1);
+}
+
+#[test]
+fn stray_spaces_around_a_pasted_quote_are_not_part_of_it() {
+    let sb = Sandbox::new();
+    let v1 = sb.add_source("report.txt", ARTICLE_V1);
+    let quote = "Three civilians were killed";
+    let out = sb.json(&[
+        "claim",
+        "add",
+        "--source",
+        &v1,
+        "--quote",
+        &format!("  {quote} \n"),
+        "--claimant",
+        "x",
+    ]);
+    assert_eq!(out["appearances"][0]["exact"], quote);
+    assert_eq!(out["appearances"][0]["normalized"], false);
+    assert_eq!(
+        out["appearances"][0]["start"],
+        code_point_offset(ARTICLE_V1, quote, 1)
+    );
+}

@@ -147,12 +147,19 @@ pub enum AnchorError {
         differences: Vec<String>,
     },
     /// The quote is in the text more than once and no occurrence was picked.
-    Ambiguous(Vec<Site>),
+    Ambiguous {
+        /// How many times.
+        count: usize,
+        /// Where the first few are.
+        sites: Vec<Site>,
+    },
     /// The picked occurrence does not exist.
     OccurrenceOutOfRange {
         /// The occurrence asked for (1-based).
         wanted: usize,
-        /// Where the quote is.
+        /// How many there are.
+        count: usize,
+        /// Where the first few are.
         sites: Vec<Site>,
     },
 }
@@ -176,9 +183,11 @@ impl<'a> Text<'a> {
 
     /// Every normalized match of `quote`, as spans of the original text.
     pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
-        self.normalized
+        let spans = self
+            .normalized
             .get_or_init(|| normalize::NormalizedText::from_source(self.text))
-            .find(quote)
+            .find(quote);
+        self.whole_characters(spans)
     }
 
     /// The text itself.
@@ -193,6 +202,8 @@ impl<'a> Text<'a> {
         if normalize::normalize(quote).is_empty() {
             return Err(AnchorError::Empty);
         }
+        // Stray spaces around a pasted quote are not part of it.
+        let quote = quote.trim();
         let exact = self.find_exact(quote);
         if !exact.is_empty() {
             let span = pick(&exact, occurrence, |s| self.site(s.start, s.end))?;
@@ -355,6 +366,8 @@ impl<'a> Text<'a> {
             // Step one char, so overlapping occurrences are found too.
             from = at + self.text[at..].chars().next().map_or(1, char::len_utf8);
         }
+        let bytes_len = quote.len();
+        byte_starts.retain(|&b| !self.splits_a_character(b, b + bytes_len));
         let quote_len = quote.chars().count();
         let starts = self.code_points_at(&byte_starts);
         starts
@@ -364,6 +377,44 @@ impl<'a> Text<'a> {
                 end: start + quote_len,
             })
             .collect()
+    }
+
+    /// Whether the byte range cuts through what a reader sees as one character: it starts
+    /// on, or ends just before, a combining mark, a zero-width joiner, a variation selector
+    /// or an emoji modifier ("cafe" inside "cafe\u{301}", 👩 inside a ZWJ family).
+    fn splits_a_character(&self, from: usize, to: usize) -> bool {
+        let first = self.text[from..].chars().next();
+        let next = self.text[to..].chars().next();
+        let before = self.text[..from].chars().next_back();
+        first.is_some_and(joins_previous)
+            || next.is_some_and(joins_previous)
+            || before == Some('\u{200D}')
+    }
+
+    /// Drops spans that cut through a character (see `splits_a_character`).
+    fn whole_characters(&self, spans: Vec<Span>) -> Vec<Span> {
+        let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+        points.sort_unstable();
+        let bytes = self.byte_offsets(&points);
+        let byte_of = |cp: usize| bytes[points.binary_search(&cp).expect("a listed point")];
+        spans
+            .into_iter()
+            .filter(|s| !self.splits_a_character(byte_of(s.start), byte_of(s.end)))
+            .collect()
+    }
+
+    /// Converts sorted code-point offsets to byte offsets in one pass.
+    fn byte_offsets(&self, sorted_cps: &[usize]) -> Vec<usize> {
+        let mut out = Vec::with_capacity(sorted_cps.len());
+        let (mut byte, mut cp) = (0usize, 0usize);
+        for &target in sorted_cps {
+            if target > cp {
+                byte += byte_len_of_chars(&self.text[byte..], target - cp);
+                cp = target;
+            }
+            out.push(byte);
+        }
+        out
     }
 
     /// Converts sorted byte offsets (on char boundaries) to code-point offsets in one pass.
@@ -453,21 +504,43 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Picks the occurrence a user asked for among `spans`.
+/// How many matches a refusal lists (a common word can occur thousands of times).
+pub const MAX_LISTED: usize = 10;
+
+/// Picks the occurrence a user asked for among `spans`. A refusal lists at most
+/// [`MAX_LISTED`] of them (and says how many there are).
 pub fn pick<T: Copy>(
     spans: &[T],
     occurrence: Option<usize>,
     site: impl Fn(&T) -> Site,
 ) -> Result<T, AnchorError> {
+    let listed = || spans.iter().take(MAX_LISTED).map(&site).collect();
     match occurrence {
         None if spans.len() == 1 => Ok(spans[0]),
-        None => Err(AnchorError::Ambiguous(spans.iter().map(&site).collect())),
+        None => Err(AnchorError::Ambiguous {
+            count: spans.len(),
+            sites: listed(),
+        }),
         Some(n) if n >= 1 && n <= spans.len() => Ok(spans[n - 1]),
         Some(n) => Err(AnchorError::OccurrenceOutOfRange {
             wanted: n,
-            sites: spans.iter().map(&site).collect(),
+            count: spans.len(),
+            sites: listed(),
         }),
     }
+}
+
+/// Whether `c` attaches to the character before it: a combining mark, a zero-width joiner,
+/// a variation selector, an emoji skin-tone modifier, the keycap mark or an emoji tag.
+fn joins_previous(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) != 0
+        || matches!(c,
+            '\u{200D}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{1F3FB}'..='\u{1F3FF}'
+            | '\u{20E3}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// How well `pattern` fits somewhere inside `window`: 1 - (the least edit distance between
@@ -557,7 +630,7 @@ mod tests {
         let text = "no comment.\nThey said no comment.";
         let t = Text::new(text);
         match t.anchor("no comment", None) {
-            Err(AnchorError::Ambiguous(sites)) => {
+            Err(AnchorError::Ambiguous { sites, .. }) => {
                 assert_eq!((sites[0].line, sites[0].column), (1, 1));
                 assert_eq!((sites[1].line, sites[1].column), (2, 11));
             }
@@ -576,6 +649,18 @@ mod tests {
         let a = Text::new(&text).anchor("QUOTE", None).unwrap();
         assert_eq!(a.prefix, "é".repeat(32));
         assert_eq!(a.suffix, "ü".repeat(32));
+    }
+
+    #[test]
+    fn a_match_never_cuts_through_a_character() {
+        let t = Text::new("cafe\u{301} and cafe, 👨\u{200D}👩\u{200D}👧 and 👩 alone");
+        // Only the plain "cafe" is a whole match; the accented one would lose its accent.
+        assert_eq!(t.find_exact("cafe").len(), 1);
+        assert_eq!(t.find_exact("cafe")[0].start, 10);
+        // 👩 inside the family is not a match; the lone one is.
+        let lone = t.find_exact("👩");
+        assert_eq!(lone.len(), 1);
+        assert_eq!(t.slice(lone[0].end, lone[0].end + 6), " alone");
     }
 
     #[test]

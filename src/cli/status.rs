@@ -72,29 +72,35 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Set(args) => {
             let mut args = *args;
             let status = args.items.pop().expect("clap requires one item");
+            let looks_like_claim = |t: &str| crate::claim::parse_id(t).is_ok();
             let targets = if args.all_matching {
                 if !args.items.is_empty() {
-                    anyhow::bail!(crate::Error::InvalidValue {
-                        what: "arguments",
-                        value: args.items.join(" "),
-                        expected: "with --all-matching give only the status; the filters pick the claims",
-                    });
+                    return Err(usage(
+                        "with --all-matching give only the status; the filters pick the claims",
+                    ));
+                }
+                if args.filters.is_empty() {
+                    return Err(usage(
+                        "--all-matching needs at least one filter (such as --status unverified or --claimant NAME), so that a forgotten filter cannot change every claim",
+                    ));
                 }
                 Targets::Matching(args.filters.query(Default::default()))
             } else {
                 if !args.filters.is_empty() {
-                    anyhow::bail!(crate::Error::InvalidValue {
-                        what: "filters",
-                        value: args.items.join(" "),
-                        expected: "filters pick claims only with --all-matching; add it, or name the claims",
-                    });
+                    return Err(usage(
+                        "filters pick claims only with --all-matching; add it, or name the claims",
+                    ));
                 }
                 if args.items.is_empty() {
-                    anyhow::bail!(crate::Error::InvalidValue {
-                        what: "arguments",
-                        value: status,
-                        expected: "expected CLAIM... STATUS (e.g. status set C1 denied --by Kyiv), or --all-matching with filters",
-                    });
+                    return Err(usage(
+                        "give the claims and then the status, as in: claimledger status set C1 denied --by Kyiv",
+                    ));
+                }
+                if looks_like_claim(&status) && !args.items.iter().all(|i| looks_like_claim(i)) {
+                    return Err(usage(format!(
+                        "the status comes last, after the claims: claimledger status set {status} {}",
+                        args.items.join(" ")
+                    )));
                 }
                 Targets::Ids(args.items)
             };
@@ -175,4 +181,8 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn usage(message: impl Into<String>) -> anyhow::Error {
+    crate::Error::Usage(message.into()).into()
 }

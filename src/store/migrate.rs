@@ -41,7 +41,27 @@ pub fn upgrade(conn: &Connection, version: i64) -> Result<()> {
                 // SQL cannot hash: build the Merkle tree of the entries written so far.
                 super::merkle::backfill(conn)?;
             }
+            if from + 1 == 4 {
+                // Version 4 folds apostrophes, quotes, dashes and ß in name lookup keys.
+                rekey_party_names(conn)?;
+            }
             conn.pragma_update(None, "user_version", from + 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes every party name's lookup key with the current [`name_key`].
+fn rekey_party_names(conn: &Connection) -> Result<()> {
+    let names: Vec<(String, String)> = conn
+        .prepare("SELECT key, name FROM party_names")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare("UPDATE party_names SET key = ?2 WHERE key = ?1")?;
+    for (key, name) in names {
+        let new = crate::party::name_key(&name);
+        if new != key {
+            update.execute(rusqlite::params![key, new])?;
         }
     }
     Ok(())

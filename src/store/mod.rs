@@ -45,17 +45,30 @@ impl Store {
     /// Creates a new ledger at `path`, refusing if anything already exists there. `genesis`
     /// is the first journal entry's event (the ledger's origin).
     pub fn create(path: &Path, time: &str, actor: &str, genesis: Event) -> Result<Store> {
-        if path.symlink_metadata().is_ok() {
-            return Err(Error::LedgerExists {
-                path: path.to_path_buf(),
-            });
+        // Claim the path atomically: of two `init`s racing for it, exactly one gets it, and
+        // the other never touches (or cleans up) the winner's files.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::LedgerExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(Error::CreateLedger {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
         }
         let result = (|| {
             let conn = Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(|e| open_error(path, e))?;
             // Large pages: source bytes are stored in 1 MiB chunks, which then span 16 pages
@@ -74,7 +87,7 @@ impl Store {
             Ok(store)
         })();
         if result.is_err() {
-            // Nothing was there before: leave nothing behind.
+            // This process created the file a moment ago: leave nothing behind.
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let mut p = path.as_os_str().to_owned();
                 p.push(suffix);

@@ -86,10 +86,24 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 "UPDATE claims SET status_party_id = ?1 WHERE status_party_id = ?2",
                 "UPDATE claim_conduits SET party_id = ?1 WHERE party_id = ?2",
                 "UPDATE status_events SET party_id = ?1 WHERE party_id = ?2",
-                "UPDATE parties SET merged_into = ?1 WHERE merged_into = ?2 OR id = ?2",
+                "UPDATE parties SET merged_into = ?1 WHERE merged_into = ?2",
             ] {
                 conn.execute(sql, params![into, merged])?;
             }
+            conn.execute(
+                "UPDATE parties SET merged_into = ?1, merged_seq = ?3 WHERE id = ?2",
+                params![into, merged, seq],
+            )?;
+            // A claim cannot reach the page through its own claimant, or through the same
+            // party twice: once two names are one party, such links collapse (the journal
+            // keeps the chain as typed).
+            conn.execute(
+                "DELETE FROM claim_conduits WHERE party_id = ?1 AND (
+                    party_id = (SELECT c.claimant_id FROM claims c WHERE c.id = claim_id)
+                    OR position > (SELECT min(v.position) FROM claim_conduits v
+                                   WHERE v.claim_id = claim_conduits.claim_id AND v.party_id = ?1))",
+                params![into],
+            )?;
         }
         Event::StatusDefine {
             name,

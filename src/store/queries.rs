@@ -481,15 +481,25 @@ impl Tx<'_> {
 
     /// Every party with its names and how often it appears.
     pub fn parties(&self) -> Result<Vec<PartyRow>> {
+        self.parties_where(None)
+    }
+
+    /// One party with its names and how often it appears.
+    pub fn party(&self, id: i64) -> Result<Option<PartyRow>> {
+        Ok(self.parties_where(Some(id))?.into_iter().next())
+    }
+
+    fn parties_where(&self, id: Option<i64>) -> Result<Vec<PartyRow>> {
         let mut stmt = self.prepare(
             "SELECT p.id, p.name, p.kind, p.description,
                 (SELECT count(*) FROM claims c WHERE c.claimant_id = p.id),
                 (SELECT count(DISTINCT claim_id) FROM claim_conduits v WHERE v.party_id = p.id),
                 (SELECT count(*) FROM status_events e WHERE e.party_id = p.id)
-             FROM parties p WHERE p.merged_into IS NULL ORDER BY p.name COLLATE NOCASE, p.id",
+             FROM parties p WHERE p.merged_into IS NULL AND (?1 IS NULL OR p.id = ?1)
+             ORDER BY p.name COLLATE NOCASE, p.id",
         )?;
         let mut parties: Vec<PartyRow> = stmt
-            .query_map([], |r| {
+            .query_map(params![id], |r| {
                 Ok(PartyRow {
                     id: r.get(0)?,
                     name: r.get(1)?,
@@ -637,7 +647,7 @@ impl Tx<'_> {
                  FROM appearances a JOIN sources s ON s.sha256 = a.source
                  JOIN sources ls ON ls.document_id = s.document_id AND ls.sha256 <> a.source
                     AND ls.version = (SELECT max(x.version) FROM sources x
-                                      WHERE x.document_id = s.document_id)
+                                      WHERE x.document_id = s.document_id AND x.is_text)
                  LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
                  WHERE a.claim_id = c.id) AS latest,
                 substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)
@@ -868,21 +878,32 @@ impl Tx<'_> {
         Ok(self.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?)
     }
 
-    /// The sequence numbers of the entries a claim rests on: its sources, its parties, its
-    /// own entries and its status events, in order.
+    /// The sequence numbers of the entries a claim rests on, in order: its sources (and the
+    /// versions it was followed into), its own entries and status events, and every entry
+    /// that shaped its parties (their creation, names, and merges).
     pub fn claim_entry_seqs(&self, claim: &str) -> Result<Vec<i64>> {
         Ok(self
             .prepare(
-                "SELECT seq FROM claims WHERE id = ?1
+                "WITH involved(id) AS (
+                    SELECT claimant_id FROM claims WHERE id = ?1
+                    UNION SELECT party_id FROM claim_conduits WHERE claim_id = ?1
+                    UNION SELECT party_id FROM status_events
+                          WHERE claim_id = ?1 AND party_id IS NOT NULL
+                 ), everyone(id) AS (
+                    SELECT id FROM involved
+                    UNION SELECT p.id FROM parties p WHERE p.merged_into IN (SELECT id FROM involved)
+                 )
+                 SELECT seq FROM claims WHERE id = ?1
                  UNION SELECT seq FROM appearances WHERE claim_id = ?1
                  UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
                  UNION SELECT seq FROM status_events WHERE claim_id = ?1
+                 UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
                  UNION SELECT t.seq FROM anchorings t JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
                  UNION SELECT s.seq FROM sources s JOIN anchorings t ON t.source = s.sha256 JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
-                 UNION SELECT p.seq FROM parties p JOIN claims c ON c.claimant_id = p.id WHERE c.id = ?1
-                 UNION SELECT p.seq FROM parties p JOIN claim_conduits v ON v.party_id = p.id WHERE v.claim_id = ?1
-                 UNION SELECT p.seq FROM parties p JOIN status_events e ON e.party_id = p.id WHERE e.claim_id = ?1
+                 UNION SELECT p.seq FROM parties p WHERE p.id IN (SELECT id FROM everyone)
+                 UNION SELECT p.merged_seq FROM parties p
+                       WHERE p.id IN (SELECT id FROM everyone) AND p.merged_seq IS NOT NULL
+                 UNION SELECT n.seq FROM party_names n WHERE n.party_id IN (SELECT id FROM involved)
                  ORDER BY 1",
             )?
             .query_map(params![claim], |r| r.get(0))?
