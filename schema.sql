@@ -1,4 +1,4 @@
--- claimledger schema, version 4.
+-- claimledger schema, version 5.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- ---------------------------------------------------------------- the record
 
@@ -69,6 +69,16 @@ CREATE TABLE checkpoints (
     key  TEXT                              -- '<name>+<hex key id>+<base64 key>' when signed
 ) STRICT;
 CREATE INDEX checkpoints_by_size ON checkpoints (size);
+
+-- The normalized form of each text source, kept for normalized matching (a cache of the
+-- bytes: written the first time a source needs it, rebuilt when the rule tag changes,
+-- checked against the bytes by `verify`).
+CREATE TABLE normalized_texts (
+    sha256     TEXT PRIMARY KEY REFERENCES blobs (sha256),
+    rule       TEXT NOT NULL,
+    normalized TEXT NOT NULL,
+    map        BLOB NOT NULL
+) STRICT;
 
 -- ---------------------------------------------------------------- derived tables
 

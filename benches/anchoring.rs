@@ -7,7 +7,9 @@
 //!
 //! * exact anchoring (`Text::anchor`, the quote as it is in the text);
 //! * normalized anchoring (`Text::anchor`, the quote typed with straight quotes, a hyphen for
-//!   the dash and doubled spaces, so the exact pass fails first);
+//!   the dash and doubled spaces, so the exact pass fails first), building the normalized
+//!   form, and with the normalized form a ledger keeps beside the source (read back and
+//!   checked, as the second and later quotes in a source are);
 //! * fuzzy search for the closest passage (a 200-character quote with typos);
 //! * a pathological fuzzy search (1 MB of "a", a 10,000-character quote "aaa…b").
 //!
@@ -113,6 +115,29 @@ fn main() {
         black_box(Text::new(&text).anchor(black_box(typed), None).unwrap());
     });
 
+    // Normalized anchoring as a ledger does it after the first time: the normalized form is
+    // kept beside the source, and read back (and checked) rather than rebuilt.
+    let built = claimledger::anchor::normalize::NormalizedText::from_source(text.as_str());
+    let (stored_text, stored_map) = (built.as_str().to_string(), built.map_bytes());
+    let build = median(runs, || {
+        black_box(claimledger::anchor::normalize::NormalizedText::from_source(
+            black_box(text.as_str()),
+        ));
+    });
+    let with_index = median(runs, || {
+        let index = claimledger::anchor::normalize::NormalizedText::from_stored(
+            text.as_str(),
+            stored_text.clone(),
+            &stored_map,
+        )
+        .unwrap();
+        black_box(
+            Text::with_index(&text, index)
+                .anchor(black_box(typed), None)
+                .unwrap(),
+        );
+    });
+
     // The same on real-looking prose: the example article repeated to 1 MB.
     let article = include_str!("../examples/articles/report-v1.txt");
     let mut prose = article.repeat((1 << 20) / article.len());
@@ -183,6 +208,18 @@ fn main() {
         "normalized anchoring (exact pass fails first)",
         ms(normalized),
         ratio(normalized)
+    );
+    println!(
+        "{:<44} {:>8.3}ms {:>14.1}",
+        "  of which building the normalized form",
+        ms(build),
+        ratio(build)
+    );
+    println!(
+        "{:<44} {:>8.3}ms {:>14.1}",
+        "normalized, with the kept normalized form",
+        ms(with_index),
+        ratio(with_index)
     );
     println!(
         "{:<44} {:>8.3}ms {:>14.1}",

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::anchor::{Anchor, AnchorError, State, Text};
+use crate::anchor::{Anchor, AnchorError, State, Text, normalize};
 use crate::claim;
 use crate::error::{Error, Result};
 use crate::journal::{AppearanceRecord, Entry, Event, Evidence, PartyRef, Tracked};
@@ -542,23 +542,28 @@ impl Ledger {
                 .into_iter()
                 .filter(|(_, a)| a.source != print.sha256)
                 .collect();
-            let t = Text::new(&text);
-            let mut results = Vec::new();
-            for (claim, a) in appearances {
-                let r = follow(&t, &a, &print.sha256);
-                reanchored.push(Reanchored {
-                    claim,
-                    appearance: a.id,
-                    from: a.source.clone(),
-                    old_start: a.start,
-                    old_end: a.end,
-                    state: r.state,
-                    start: r.start,
-                    end: r.end,
-                    exact: r.exact.clone().filter(|e| *e != a.exact),
-                });
-                results.push(r);
-            }
+            let (found, results): (Vec<Reanchored>, Vec<Tracked>) =
+                with_text(&tx, &print.sha256, &text, |t| {
+                    Ok(appearances
+                        .iter()
+                        .map(|(claim, a)| {
+                            let r = follow(t, a, &print.sha256);
+                            let report = Reanchored {
+                                claim: claim.clone(),
+                                appearance: a.id,
+                                from: a.source.clone(),
+                                old_start: a.start,
+                                old_end: a.end,
+                                state: r.state,
+                                start: r.start,
+                                end: r.end,
+                                exact: r.exact.clone().filter(|e| *e != a.exact),
+                            };
+                            (report, r)
+                        })
+                        .unzip())
+                })?;
+            reanchored = found;
             if !results.is_empty() {
                 tx.append(&time, &self.actor, Event::AppearanceTrack { results })?;
             }
@@ -706,7 +711,9 @@ impl Ledger {
         let time = dates::now();
         let source = tx.resolve_source(&new.source)?;
         let text = load_text(&tx, &source)?;
-        let anchor = anchor_quote(&text, &source.sha256, &new.quote, new.occurrence)?;
+        let anchor = with_text(&tx, &source.sha256, &text, |t| {
+            anchor_quote(t, &source.sha256, &new.quote, new.occurrence)
+        })?;
         let status = new
             .status
             .as_ref()
@@ -798,7 +805,9 @@ impl Ledger {
         let core = tx.claim(number, claim_ref)?;
         let source = tx.resolve_source(source_ref)?;
         let text = load_text(&tx, &source)?;
-        let anchor = anchor_quote(&text, &source.sha256, quote, occurrence)?;
+        let anchor = with_text(&tx, &source.sha256, &text, |t| {
+            anchor_quote(t, &source.sha256, quote, occurrence)
+        })?;
         if tx.has_appearance(&core.id, &source.sha256, anchor.start, anchor.end)? {
             return Err(Error::DuplicateAppearance {
                 claim: core.id,
@@ -1308,7 +1317,9 @@ fn track_in_other_versions(
             continue;
         }
         let text = load_text(tx, &version)?;
-        results.push(follow(&Text::new(&text), &row, &version.sha256));
+        results.push(with_text(tx, &version.sha256, &text, |t| {
+            Ok(follow(t, &row, &version.sha256))
+        })?);
     }
     if !results.is_empty() {
         tx.append(time, actor, Event::AppearanceTrack { results })?;
@@ -1333,42 +1344,77 @@ fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
     })
 }
 
+/// Runs `f` on a source's text, giving it the kept normalized form when one fits; if `f`
+/// made the text build its normalized form, keeps it for the next quote. A kept form can
+/// at worst miss a match (every match is checked against the text itself), so when `f`
+/// finds nothing with it, `f` runs once more on a fresh one, which replaces it.
+fn with_text<T>(tx: &Tx, sha256: &str, text: &str, f: impl Fn(&Text) -> Result<T>) -> Result<T> {
+    let rule = normalize::rule_tag();
+    let kept = tx
+        .stored_normalized(sha256)?
+        .filter(|(r, _, _)| *r == rule)
+        .and_then(|(_, normalized, map)| {
+            normalize::NormalizedText::from_stored(text, normalized, &map)
+        });
+    let keep =
+        |t: &Text| tx.store_normalized(sha256, &rule, t.index().as_str(), &t.index().map_bytes());
+    match kept {
+        Some(index) => match f(&Text::with_index(text, index)) {
+            Err(Error::QuoteNotFound { .. }) => {
+                let fresh = Text::new(text);
+                let out = f(&fresh);
+                if fresh.has_index() {
+                    keep(&fresh)?;
+                }
+                out
+            }
+            other => other,
+        },
+        None => {
+            let t = Text::new(text);
+            let out = f(&t)?;
+            if t.has_index() {
+                keep(&t)?;
+            }
+            Ok(out)
+        }
+    }
+}
+
 /// Anchors a quote, turning anchoring failures into errors that name the source.
 fn anchor_quote(
-    text: &str,
+    text: &Text,
     sha256: &str,
     quote: &str,
     occurrence: Option<usize>,
 ) -> Result<Anchor> {
     let short = short(sha256).to_string();
-    Text::new(text)
-        .anchor(quote, occurrence)
-        .map_err(|e| match e {
-            AnchorError::Empty => Error::EmptyQuote,
-            AnchorError::NotFound {
-                closest,
-                differences,
-            } => Error::QuoteNotFound {
-                short,
-                closest: closest.map(Box::new),
-                differences,
-            },
-            AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
-                short,
-                count,
-                sites,
-            },
-            AnchorError::OccurrenceOutOfRange {
-                wanted,
-                count,
-                sites,
-            } => Error::OccurrenceOutOfRange {
-                short,
-                wanted,
-                count,
-                sites,
-            },
-        })
+    text.anchor(quote, occurrence).map_err(|e| match e {
+        AnchorError::Empty => Error::EmptyQuote,
+        AnchorError::NotFound {
+            closest,
+            differences,
+        } => Error::QuoteNotFound {
+            short,
+            closest: closest.map(Box::new),
+            differences,
+        },
+        AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
+            short,
+            count,
+            sites,
+        },
+        AnchorError::OccurrenceOutOfRange {
+            wanted,
+            count,
+            sites,
+        } => Error::OccurrenceOutOfRange {
+            short,
+            wanted,
+            count,
+            sites,
+        },
+    })
 }
 
 fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> AppearanceOut {
@@ -1410,7 +1456,9 @@ fn evidence(tx: &Tx, new: &NewStatus) -> Result<Option<Evidence>> {
     let anchor = match &new.quote {
         Some(quote) => {
             let text = load_text(tx, &source)?;
-            Some(anchor_quote(&text, &source.sha256, quote, new.occurrence)?)
+            Some(with_text(tx, &source.sha256, &text, |t| {
+                anchor_quote(t, &source.sha256, quote, new.occurrence)
+            })?)
         }
         None => None,
     };

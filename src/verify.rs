@@ -49,6 +49,7 @@ pub const RECORD_TABLES: &[&str] = &[
     "blob_chunks",
     "merkle_nodes",
     "checkpoints",
+    "normalized_texts",
 ];
 
 /// Most differences reported per table (or per kind of check) before summing up the rest.
@@ -131,6 +132,7 @@ pub fn verify(
     v.tables(progress)?;
     v.sources(options.quick, progress)?;
     v.appearances(progress)?;
+    v.normalized_texts(progress)?;
     v.sqlite(progress)?;
     Ok(v.report)
 }
@@ -888,6 +890,41 @@ impl Verifier<'_> {
                         self.problem("appearance", &place, "its suffix is not the text after it");
                     }
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// The kept normalized forms of text sources: each must be exactly what the source's
+    /// bytes normalize to today, under the rule it names (a stale rule is rebuilt on use).
+    fn normalized_texts(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+        let rows: Vec<(String, String, String, Vec<u8>)> = self
+            .conn
+            .prepare("SELECT sha256, rule, normalized, map FROM normalized_texts ORDER BY sha256")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        progress(Progress::Stage("normalized texts", rows.len() as u64));
+        let rule = crate::anchor::normalize::rule_tag();
+        for (sha256, stored_rule, normalized, map) in rows {
+            progress(Progress::Advance(1));
+            if stored_rule != rule {
+                continue;
+            }
+            let at = format!(
+                "normalized_texts row sha256={}",
+                crate::source::short(&sha256)
+            );
+            let Some(text) = self.stored_text(&sha256)? else {
+                self.problem("normalized_texts", at, "belongs to no stored text");
+                continue;
+            };
+            let fresh = crate::anchor::normalize::NormalizedText::from_source(text.as_str());
+            if fresh.as_str() != normalized || fresh.map_bytes() != map {
+                self.problem(
+                    "normalized_texts",
+                    at,
+                    "is not what the source's bytes normalize to",
+                );
             }
         }
         Ok(())

@@ -902,7 +902,7 @@ fn an_older_ledger_is_upgraded_in_place() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, claimledger::store::migrate::SCHEMA_VERSION);
     // Later versions' tables were filled from the journal: the names as typed, the
     // search index, the Merkle tree.
     let typed: String = conn

@@ -154,6 +154,7 @@ fn named(table: &str) -> String {
         "checkpoints" => "checkpoints row".into(),
         "blobs" => "blobs".into(),
         "blob_chunks" => "blob_chunks".into(),
+        "normalized_texts" => "normalized_texts".into(),
         // The full-text index: its shadow tables are checked by SQLite's integrity_check,
         // which names the index.
         "claim_search_data" | "claim_search_idx" => "claim_search".into(),

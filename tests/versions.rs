@@ -608,3 +608,55 @@ fn stray_spaces_around_a_pasted_quote_are_not_part_of_it() {
         code_point_offset(ARTICLE_V1, quote, 1)
     );
 }
+
+#[test]
+fn the_normalized_form_is_kept_checked_and_never_trusted_blindly() {
+    let sb = Sandbox::new();
+    let v1 = sb.add_source("report.txt", ARTICLE_V1);
+    // An exact match needs no normalized form; a normalized one builds and keeps it.
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &v1,
+        "--quote",
+        "Three civilians were killed",
+        "--claimant",
+        "x",
+    ]);
+    assert_eq!(sb.count("SELECT count(*) FROM normalized_texts"), 0);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &v1,
+        "--quote",
+        "Valtrane's government rejected",
+        "--claimant",
+        "y",
+    ]);
+    assert_eq!(sb.count("SELECT count(*) FROM normalized_texts"), 1);
+    sb.ok(&["verify"]);
+    // Tampered with, it is caught by verify, and it cannot make a quote land elsewhere:
+    // every normalized match is checked against the source text itself.
+    sb.sql()
+        .execute("UPDATE normalized_texts SET normalized = replace(normalized, 'Kastellan', 'Kastellam')", [])
+        .unwrap();
+    let out = sb.cmd(&["verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("normalized_texts row"));
+    let typed = "Foreign Minister Aurel Kastellan  told reporters";
+    let a = &sb.json(&[
+        "claim",
+        "add",
+        "--source",
+        &v1,
+        "--quote",
+        typed,
+        "--claimant",
+        "z",
+    ])["appearances"][0];
+    let original = "Foreign Minister Aurel Kastellan told reporters";
+    assert_eq!(a["exact"], original);
+    assert_eq!(a["start"], code_point_offset(ARTICLE_V1, original, 1));
+}

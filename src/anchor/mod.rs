@@ -181,13 +181,30 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// Every normalized match of `quote`, as spans of the original text.
-    pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
-        let spans = self
-            .normalized
+    /// Wraps a source text whose normalized form was built before (and stored).
+    pub fn with_index(text: &'a str, index: normalize::NormalizedText<&'a str>) -> Self {
+        let t = Text::new(text);
+        let _ = t.normalized.set(index);
+        t
+    }
+
+    /// The normalized form of the text, built now if it was neither given nor needed yet.
+    pub fn index(&self) -> &normalize::NormalizedText<&'a str> {
+        self.normalized
             .get_or_init(|| normalize::NormalizedText::from_source(self.text))
-            .find(quote);
-        self.whole_characters(spans)
+    }
+
+    /// Whether the normalized form has been built (or given) already.
+    pub fn has_index(&self) -> bool {
+        self.normalized.get().is_some()
+    }
+
+    /// Every normalized match of `quote`, as spans of the original text. Each span is
+    /// checked to normalize to the quote, whatever index found it.
+    pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
+        let spans = self.index().find(quote);
+        let wanted = normalize::normalize(quote);
+        self.whole_characters(spans, |slice| normalize::normalize(slice) == wanted)
     }
 
     /// The text itself.
@@ -391,15 +408,19 @@ impl<'a> Text<'a> {
             || before == Some('\u{200D}')
     }
 
-    /// Drops spans that cut through a character (see `splits_a_character`).
-    fn whole_characters(&self, spans: Vec<Span>) -> Vec<Span> {
+    /// Keeps the spans that do not cut through a character (see `splits_a_character`) and
+    /// whose text passes `check`.
+    fn whole_characters(&self, spans: Vec<Span>, check: impl Fn(&str) -> bool) -> Vec<Span> {
         let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
         points.sort_unstable();
         let bytes = self.byte_offsets(&points);
         let byte_of = |cp: usize| bytes[points.binary_search(&cp).expect("a listed point")];
         spans
             .into_iter()
-            .filter(|s| !self.splits_a_character(byte_of(s.start), byte_of(s.end)))
+            .filter(|s| {
+                let (from, to) = (byte_of(s.start), byte_of(s.end));
+                !self.splits_a_character(from, to) && check(&self.text[from..to])
+            })
             .collect()
     }
 
@@ -409,7 +430,7 @@ impl<'a> Text<'a> {
         let (mut byte, mut cp) = (0usize, 0usize);
         for &target in sorted_cps {
             if target > cp {
-                byte += byte_len_of_chars(&self.text[byte..], target - cp);
+                byte = self.advance(byte, target - cp);
                 cp = target;
             }
             out.push(byte);
@@ -432,11 +453,17 @@ impl<'a> Text<'a> {
     /// The byte offset of code point `cp` (or the end of the text). Skips 64-byte blocks by
     /// counting the bytes that start a char, so it runs at memory speed.
     pub fn byte_at(&self, cp: usize) -> usize {
+        self.advance(0, cp)
+    }
+
+    /// The byte offset `n` code points after byte offset `from` (a char boundary), or the end
+    /// of the text.
+    fn advance(&self, from: usize, n: usize) -> usize {
         let bytes = self.text.as_bytes();
-        let (mut byte, mut seen) = (0usize, 0usize);
-        for block in bytes.chunks_exact(64) {
+        let (mut byte, mut seen) = (from, 0usize);
+        for block in bytes[from..].chunks_exact(64) {
             let starts = count_chars(block);
-            if seen + starts > cp {
+            if seen + starts > n {
                 break;
             }
             seen += starts;
@@ -446,7 +473,7 @@ impl<'a> Text<'a> {
         while byte < bytes.len() && (bytes[byte] as i8) < -0x40 {
             byte += 1;
         }
-        byte + byte_len_of_chars(&self.text[byte..], cp - seen)
+        byte + byte_len_of_chars(&self.text[byte..], n - seen)
     }
 
     /// The text between two code-point offsets.

@@ -260,6 +260,72 @@ struct Checkpoint {
     ch: usize,
 }
 
+/// Names the normalization rule and the Unicode data it ran with. A stored index built
+/// under another tag is rebuilt, never trusted.
+pub fn rule_tag() -> String {
+    let (major, minor, update) = unicode_normalization::UNICODE_VERSION;
+    format!("claimledger-normalize-1/unicode-{major}.{minor}.{update}")
+}
+
+impl<S: AsRef<str>> NormalizedText<S> {
+    /// The sparse map as bytes (three little-endian u64 per checkpoint), to store beside
+    /// the normalized text.
+    pub fn map_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.checkpoints.len() * 24);
+        for c in &self.checkpoints {
+            for v in [c.out, c.byte, c.ch] {
+                out.extend_from_slice(&(v as u64).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Rebuilds an index from `original`, its stored normalized text and [`map_bytes`]
+    /// output; None when they cannot belong together (the caller then builds it afresh).
+    /// Every span an index returns is still checked by its user, so a stored index can at
+    /// worst miss a match, never invent one.
+    ///
+    /// [`map_bytes`]: NormalizedText::map_bytes
+    pub fn from_stored(original: S, normalized: String, map: &[u8]) -> Option<Self> {
+        if map.is_empty() || !map.len().is_multiple_of(24) {
+            return None;
+        }
+        let text = original.as_ref();
+        let mut checkpoints = Vec::with_capacity(map.len() / 24);
+        for triple in map.chunks_exact(24) {
+            let field = |i: usize| {
+                usize::try_from(u64::from_le_bytes(
+                    triple[i * 8..i * 8 + 8].try_into().expect("8 bytes"),
+                ))
+                .ok()
+            };
+            checkpoints.push(Checkpoint {
+                out: field(0)?,
+                byte: field(1)?,
+                ch: field(2)?,
+            });
+        }
+        let first = checkpoints[0];
+        let ordered = checkpoints
+            .windows(2)
+            .all(|w| w[0].out <= w[1].out && w[0].byte < w[1].byte && w[0].ch < w[1].ch);
+        let last = checkpoints[checkpoints.len() - 1];
+        let fits = first.out == 0
+            && first.byte == 0
+            && first.ch == 0
+            && ordered
+            && last.out <= normalized.len()
+            && last.byte <= text.len()
+            && text.is_char_boundary(last.byte)
+            && normalized.is_char_boundary(last.out);
+        fits.then_some(NormalizedText {
+            original,
+            normalized,
+            checkpoints,
+        })
+    }
+}
+
 impl NormalizedText<String> {
     /// Normalize `original` (which is copied and kept) and build the map.
     pub fn new(original: &str) -> Self {

@@ -73,6 +73,31 @@ impl Tx<'_> {
         Ok(Some((hex::encode(hasher.finalize()), size)))
     }
 
+    /// The stored normalized form of a text source: (rule tag, normalized text, map).
+    pub fn stored_normalized(&self, sha256: &str) -> Result<Option<(String, String, Vec<u8>)>> {
+        Ok(self
+            .prepare_cached("SELECT rule, normalized, map FROM normalized_texts WHERE sha256 = ?1")?
+            .query_row(params![sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?)
+    }
+
+    /// Keeps the normalized form of a text source (replacing one built under another rule).
+    pub fn store_normalized(
+        &self,
+        sha256: &str,
+        rule: &str,
+        normalized: &str,
+        map: &[u8],
+    ) -> Result<()> {
+        self.prepare_cached(
+            "INSERT INTO normalized_texts (sha256, rule, normalized, map) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256) DO UPDATE SET rule = excluded.rule,
+                normalized = excluded.normalized, map = excluded.map",
+        )?
+        .execute(params![sha256, rule, normalized, map])?;
+        Ok(())
+    }
+
     fn blob_id(&self, sha256: &str) -> Result<Option<i64>> {
         Ok(self
             .prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?
