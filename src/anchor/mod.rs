@@ -325,13 +325,28 @@ impl<'a> Text<'a> {
     /// Widens a span that starts or ends inside a word to the whole word, so that a fuzzy
     /// match records "carrying", not "carryi".
     fn widen_to_words(&self, span: Span) -> Span {
-        let chars: Vec<char> = self.text.chars().collect();
-        let word = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
-        let (mut start, mut end) = (span.start, span.end);
-        while start > 0 && word(start) && word(start - 1) {
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let (from, to) = (self.byte_at(span.start), self.byte_at(span.end));
+        let mut start = span.start;
+        let mut before = self.text[..from].chars().rev();
+        let mut first = self.text[from..].chars().next();
+        while word(first) {
+            let previous = before.next();
+            if !word(previous) {
+                break;
+            }
+            first = previous;
             start -= 1;
         }
-        while end > 0 && end < chars.len() && word(end - 1) && word(end) {
+        let mut end = span.end;
+        let mut after = self.text[to..].chars();
+        let mut last = self.text[..to].chars().next_back();
+        while end > span.start && word(last) {
+            let next = after.next();
+            if !word(next) {
+                break;
+            }
+            last = next;
             end += 1;
         }
         Span { start, end }

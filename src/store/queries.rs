@@ -55,6 +55,28 @@ const SOURCE_COLUMNS: &str = "s.sha256, s.size, s.media_type, s.is_text, d.name,
     s.captured_at, s.origin, s.url, s.title, s.publisher, s.author, s.published, s.seq,
     (SELECT count(*) FROM appearances a WHERE a.source = s.sha256), s.document_id";
 
+/// The day a claim was said, or, when that is unknown, the day it was recorded.
+const DAY_SAID: &str =
+    "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
+
+const APPEARANCE_COLUMNS: &str =
+    "a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix, a.quote, a.normalized, a.seq";
+
+fn appearance_row(r: &Row) -> rusqlite::Result<AppearanceRow> {
+    Ok(AppearanceRow {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        start: r.get(2)?,
+        end: r.get(3)?,
+        exact: r.get(4)?,
+        prefix: r.get(5)?,
+        suffix: r.get(6)?,
+        quote: r.get(7)?,
+        normalized: r.get(8)?,
+        seq: r.get(9)?,
+    })
+}
+
 fn source_row(r: &Row) -> rusqlite::Result<SourceRow> {
     Ok(SourceRow {
         sha256: r.get(0)?,
@@ -397,30 +419,14 @@ impl Tx<'_> {
 
     /// Every appearance recorded in a version of this document, with its claim.
     pub fn document_appearances(&self, document: i64) -> Result<Vec<(String, AppearanceRow)>> {
+        let sql = format!(
+            "SELECT {APPEARANCE_COLUMNS}, a.claim_id
+             FROM appearances a JOIN sources s ON s.sha256 = a.source
+             WHERE s.document_id = ?1 ORDER BY a.id"
+        );
         Ok(self
-            .prepare(
-                "SELECT a.claim_id, a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix,
-                    a.quote, a.normalized, a.seq
-                 FROM appearances a JOIN sources s ON s.sha256 = a.source
-                 WHERE s.document_id = ?1 ORDER BY a.id",
-            )?
-            .query_map(params![document], |r| {
-                Ok((
-                    r.get(0)?,
-                    AppearanceRow {
-                        id: r.get(1)?,
-                        source: r.get(2)?,
-                        start: r.get(3)?,
-                        end: r.get(4)?,
-                        exact: r.get(5)?,
-                        prefix: r.get(6)?,
-                        suffix: r.get(7)?,
-                        quote: r.get(8)?,
-                        normalized: r.get(9)?,
-                        seq: r.get(10)?,
-                    },
-                ))
-            })?
+            .prepare(&sql)?
+            .query_map(params![document], |r| Ok((r.get(10)?, appearance_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
@@ -636,7 +642,7 @@ impl Tx<'_> {
 
     /// The status table.
     pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
-        let mut sql = String::from(
+        let mut sql = format!(
             "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
                 (SELECT group_concat(vp.name, char(31)) FROM
                     (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
@@ -650,8 +656,7 @@ impl Tx<'_> {
                                       WHERE x.document_id = s.document_id AND x.is_text)
                  LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
                  WHERE a.claim_id = c.id) AS latest,
-                substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)
-                    AS day_said
+                {DAY_SAID} AS day_said
              FROM claims c JOIN parties p ON p.id = c.claimant_id
              JOIN statuses s ON s.name = c.status
              LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -753,50 +758,20 @@ impl Tx<'_> {
 
     /// A claim's appearances, in the order they were recorded.
     pub fn appearances(&self, claim: &str) -> Result<Vec<AppearanceRow>> {
+        let sql = format!(
+            "SELECT {APPEARANCE_COLUMNS} FROM appearances a WHERE a.claim_id = ?1 ORDER BY a.id"
+        );
         Ok(self
-            .prepare_cached(
-                "SELECT id, source, start, end, exact, prefix, suffix, quote, normalized, seq
-                 FROM appearances WHERE claim_id = ?1 ORDER BY id",
-            )?
-            .query_map(params![claim], |r| {
-                Ok(AppearanceRow {
-                    id: r.get(0)?,
-                    source: r.get(1)?,
-                    start: r.get(2)?,
-                    end: r.get(3)?,
-                    exact: r.get(4)?,
-                    prefix: r.get(5)?,
-                    suffix: r.get(6)?,
-                    quote: r.get(7)?,
-                    normalized: r.get(8)?,
-                    seq: r.get(9)?,
-                })
-            })?
+            .prepare_cached(&sql)?
+            .query_map(params![claim], appearance_row)?
             .collect::<rusqlite::Result<_>>()?)
     }
 
     /// One appearance by id.
     pub fn appearances_by_id(&self, id: i64) -> Result<Option<AppearanceRow>> {
+        let sql = format!("SELECT {APPEARANCE_COLUMNS} FROM appearances a WHERE a.id = ?1");
         Ok(self
-            .query_row(
-                "SELECT id, source, start, end, exact, prefix, suffix, quote, normalized, seq
-                 FROM appearances WHERE id = ?1",
-                params![id],
-                |r| {
-                    Ok(AppearanceRow {
-                        id: r.get(0)?,
-                        source: r.get(1)?,
-                        start: r.get(2)?,
-                        end: r.get(3)?,
-                        exact: r.get(4)?,
-                        prefix: r.get(5)?,
-                        suffix: r.get(6)?,
-                        quote: r.get(7)?,
-                        normalized: r.get(8)?,
-                        seq: r.get(9)?,
-                    })
-                },
-            )
+            .query_row(&sql, params![id], appearance_row)
             .optional()?)
     }
 
