@@ -142,6 +142,16 @@ pub enum Event {
         /// The new name.
         alias: String,
     },
+    /// What a party is became known: its kind, or a description.
+    #[serde(rename = "party.update")]
+    PartyUpdate {
+        /// The party.
+        party: PartyRef,
+        /// Its kind, if given.
+        kind: Option<crate::party::PartyKind>,
+        /// Its description, if given.
+        description: Option<String>,
+    },
     /// Two parties turned out to be one: `merged` is folded into `into`, and all its names
     /// and references move with it.
     #[serde(rename = "party.merge")]
@@ -219,6 +229,7 @@ impl Event {
             Event::PartyAdd { .. } => "party.add",
             Event::PartyAlias { .. } => "party.alias",
             Event::PartyMerge { .. } => "party.merge",
+            Event::PartyUpdate { .. } => "party.update",
             Event::StatusDefine { .. } => "status.define",
             Event::ClaimAdd { .. } => "claim.add",
             Event::ClaimCite { .. } => "claim.cite",
@@ -245,6 +256,20 @@ impl Event {
             Event::PartyAdd { name, aliases, .. } if aliases.is_empty() => name.clone(),
             Event::PartyAdd { name, aliases, .. } => format!("{name} = {}", aliases.join(" = ")),
             Event::PartyAlias { party, alias } => format!("{} = {alias}", party.typed),
+            Event::PartyUpdate {
+                party,
+                kind,
+                description,
+            } => {
+                let mut what = Vec::new();
+                if let Some(kind) = kind {
+                    what.push(format!("kind {}", kind.as_str()));
+                }
+                if let Some(d) = description {
+                    what.push(format!("\"{d}\""));
+                }
+                format!("{}: {}", party.typed, what.join(", "))
+            }
             Event::PartyMerge { into, merged } => {
                 format!("{} merged into {}", merged.typed, into.typed)
             }

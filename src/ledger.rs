@@ -654,6 +654,46 @@ impl Ledger {
         Ok(PartyRecorded { id, name, names })
     }
 
+    /// Says what a party is: its kind, or a description.
+    pub fn update_party(
+        &mut self,
+        name: &str,
+        kind: Option<&str>,
+        description: Option<String>,
+    ) -> Result<PartyRow> {
+        let kind = kind.map(PartyKind::parse).transpose()?;
+        let description = description
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|d| !d.is_empty());
+        if kind.is_none() && description.is_none() {
+            return Err(Error::Usage(
+                "say what to set: --kind K, --description TEXT, or both".to_string(),
+            ));
+        }
+        let tx = self.store.begin_write()?;
+        let time = dates::now();
+        let (id, _) = tx
+            .party_by_name(name)?
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
+        tx.append(
+            &time,
+            &self.actor,
+            Event::PartyUpdate {
+                party: PartyRef {
+                    id,
+                    typed: name.to_string(),
+                },
+                kind,
+                description,
+            },
+        )?;
+        let party = tx
+            .party(id)?
+            .ok_or_else(|| Error::UnknownParty(name.to_string()))?;
+        tx.commit()?;
+        Ok(party)
+    }
+
     /// Gives a party another name.
     pub fn alias_party(&mut self, name: &str, alias: &str) -> Result<PartyRecorded> {
         let alias = clean_name(alias)?;

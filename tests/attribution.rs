@@ -534,3 +534,48 @@ fn merging_a_conduit_into_its_claimant_collapses_the_chain_and_audit_shows_the_m
     );
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn a_party_named_in_passing_gets_its_kind_and_description_later() {
+    let (sb, sha) = desk();
+    let out = sb
+        .cmd(&[
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            "the only road crossing over the River Ansel",
+            "--claimant",
+            "Ansel Basin Commission",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("party set \"Ansel Basin Commission\" --kind K")
+    );
+    let set = sb.json(&[
+        "party",
+        "set",
+        "ansel basin commission",
+        "--kind",
+        "organisation",
+        "--description",
+        "runs the bridge for both governments",
+    ]);
+    assert_eq!(set["kind"], "organisation");
+    assert_eq!(set["description"], "runs the bridge for both governments");
+    assert_eq!(sb.json(&["log", "--limit", "1"])[0]["kind"], "party.update");
+    let stderr = sb.fails(&["party", "set", "Ansel Basin Commission"], 2);
+    assert!(stderr.contains("say what to set"), "{stderr}");
+    sb.refuses(
+        &["party", "set", "Nobody", "--kind", "person"],
+        "party 'Nobody' not found",
+    );
+    sb.refuses(
+        &["party", "set", "Ansel Basin Commission", "--kind", "alien"],
+        "unknown party kind",
+    );
+    sb.ok(&["verify"]);
+}

@@ -101,7 +101,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
     for name in &r.new_parties {
         ctx.note(&format!(
-            "new party '{name}' (give it a kind or aliases with `claimledger party alias`)"
+            "new party '{name}' (say what it is with `claimledger party set \"{name}\" --kind K`)"
         ));
     }
     match ctx.format {

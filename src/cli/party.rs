@@ -16,6 +16,8 @@ pub enum Command {
     List,
     /// Two names turned out to be one party: fold the second into the first
     Merge(MergeArgs),
+    /// Say what a party is: its kind, or a description
+    Set(SetArgs),
     /// A party, and every claim it made, relayed, confirmed or denied
     Show(ShowArgs),
 }
@@ -27,6 +29,19 @@ pub struct MergeArgs {
     into: String,
     /// The party folded into it: its names become aliases, its claims move
     merged: String,
+}
+
+/// `party set`.
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// Any of the party's names
+    name: String,
+    /// person, government, military, outlet, account, unnamed, organisation or unknown
+    #[arg(long)]
+    kind: Option<String>,
+    /// Who this is ("a senior official in the defence ministry")
+    #[arg(long)]
+    description: Option<String>,
 }
 
 /// `party show`.
@@ -92,6 +107,23 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
                 _ => ctx.emit(&format!("{}\n", party.names.join(" = ")))?,
+            }
+        }
+        Command::Set(args) => {
+            let party = ledger.update_party(&args.name, args.kind.as_deref(), args.description)?;
+            match ctx.format {
+                Format::Json => ctx.emit_json(&party)?,
+                _ if ctx.quiet => {}
+                _ => ctx.emit(&format!(
+                    "{}  ({}){}\n",
+                    party.name,
+                    party.kind,
+                    party
+                        .description
+                        .as_deref()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
+                ))?,
             }
         }
         Command::Show(args) => {

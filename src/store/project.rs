@@ -78,6 +78,17 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             }
         }
         Event::PartyAlias { party, alias } => add_name(conn, party.id, alias, seq)?,
+        Event::PartyUpdate {
+            party,
+            kind,
+            description,
+        } => {
+            conn.execute(
+                "UPDATE parties SET kind = coalesce(?2, kind), description = coalesce(?3, description)
+                 WHERE id = ?1",
+                params![party.id, kind.map(|k| k.as_str()), description],
+            )?;
+        }
         Event::PartyMerge { into, merged } => {
             let (into, merged) = (into.id, merged.id);
             for sql in [
