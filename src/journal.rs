@@ -329,25 +329,48 @@ impl Event {
 
     /// Rebuilds an event from its kind and payload, as stored.
     pub fn from_parts(kind: &str, payload: &str) -> Result<Event, String> {
-        let payload: serde_json::Value =
-            serde_json::from_str(payload).map_err(|e| format!("payload is not JSON: {e}"))?;
-        let tagged = serde_json::json!({ "kind": kind, "payload": payload });
-        serde_json::from_value(tagged).map_err(|e| format!("not a {kind} payload: {e}"))
+        // The tagged form, as text: serde reads it in one pass, with no JSON tree between.
+        let kind_json = serde_json::to_string(kind).expect("strings serialize");
+        let tagged = format!("{{\"kind\":{kind_json},\"payload\":{payload}}}");
+        serde_json::from_str(&tagged).map_err(|e| {
+            if serde_json::from_str::<serde_json::Value>(payload).is_err() {
+                format!("payload is not JSON: {e}")
+            } else {
+                format!("not a {kind} payload: {e}")
+            }
+        })
     }
+}
+
+/// The canonical bytes of an entry from its parts, `payload` being canonical JSON already:
+/// `{"actor":…,"kind":…,"payload":…,"seq":…,"time":…}` (keys in order, no whitespace), the
+/// same bytes [`crate::canonical`] gives for the whole object, built without parsing.
+pub fn entry_bytes(seq: i64, time: &str, actor: &str, kind: &str, payload: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + actor.len() + 96);
+    out.extend_from_slice(b"{\"actor\":");
+    serde_json::to_writer(&mut out, actor).expect("writing to a Vec cannot fail");
+    out.extend_from_slice(b",\"kind\":");
+    serde_json::to_writer(&mut out, kind).expect("writing to a Vec cannot fail");
+    out.extend_from_slice(b",\"payload\":");
+    out.extend_from_slice(payload.as_bytes());
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(seq.to_string().as_bytes());
+    out.extend_from_slice(b",\"time\":");
+    serde_json::to_writer(&mut out, time).expect("writing to a Vec cannot fail");
+    out.push(b'}');
+    out
 }
 
 impl Entry {
     /// The entry's canonical bytes: what is hashed and what the Merkle leaf covers.
     pub fn bytes(&self) -> Vec<u8> {
-        let tagged = serde_json::to_value(&self.event).expect("events serialize");
-        let object = serde_json::json!({
-            "actor": self.actor,
-            "kind": self.event.kind(),
-            "payload": tagged["payload"],
-            "seq": self.seq,
-            "time": self.time,
-        });
-        canonical::to_vec(&object)
+        entry_bytes(
+            self.seq,
+            &self.time,
+            &self.actor,
+            self.event.kind(),
+            &self.event.payload_json(),
+        )
     }
 
     /// SHA-256 of the entry bytes, in lowercase hex.
@@ -387,6 +410,19 @@ mod tests {
         );
         // The hash is the SHA-256 of exactly those bytes.
         assert_eq!(entry().hash(), crate::source::sha256_hex(bytes.as_bytes()));
+    }
+
+    #[test]
+    fn entry_bytes_from_parts_are_the_canonical_object() {
+        let e = entry();
+        let whole = serde_json::json!({
+            "actor": e.actor,
+            "kind": e.event.kind(),
+            "payload": serde_json::from_str::<serde_json::Value>(&e.event.payload_json()).unwrap(),
+            "seq": e.seq,
+            "time": e.time,
+        });
+        assert_eq!(e.bytes(), canonical::to_vec(&whole));
     }
 
     #[test]

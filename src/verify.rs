@@ -215,6 +215,8 @@ impl Verifier<'_> {
                     } else if matches!(event, Event::LedgerInit { .. }) {
                         self.problem("journal", &place, "a second ledger.init entry");
                     }
+                    // The bytes as stored (for a canonical payload, exactly Entry::bytes).
+                    let bytes = crate::journal::entry_bytes(seq, &time, &actor, &kind, &payload);
                     if event.payload_json() != payload {
                         self.problem(
                             "journal",
@@ -228,7 +230,6 @@ impl Verifier<'_> {
                         actor,
                         event,
                     };
-                    let bytes = entry.bytes();
                     if hex::encode(Sha256::digest(&bytes)) != hash {
                         self.problem(
                             "journal",
