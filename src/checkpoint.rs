@@ -43,9 +43,7 @@ pub fn record(store: &mut Store, signer: Option<&SignerKey>) -> Result<Recorded>
         reason: "the ledger has no origin line (meta 'origin')".into(),
     })?;
     let size = stored::tree_size(&tx)?;
-    let entries: i64 = tx.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
-        r.get(0)
-    })?;
+    let entries: i64 = tx.journal_size()?;
     if size != entries as u64 {
         return Err(Error::CheckFailed(format!(
             "the Merkle tree has {size} leaves but the journal has {entries} entries; run `claimledger verify`"

@@ -26,6 +26,6 @@ pub mod proof;
 pub mod source;
 pub mod status;
 pub mod store;
-pub mod verify;
 
 pub use error::{Error, Result};
+pub use store::verify;

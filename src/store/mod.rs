@@ -8,13 +8,14 @@
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
 //! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
-//! tree and checkpoints).
+//! tree and checkpoints), [`verify`] (checking all of it).
 
 pub mod blobs;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
 pub mod queries;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 

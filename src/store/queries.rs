@@ -848,9 +848,14 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// How many journal entries there are.
+    /// How many journal entries there are (sequence numbers run from 0 without gaps, so
+    /// this is one more than the last; a lookup, not a count).
     pub fn journal_size(&self) -> Result<i64> {
-        Ok(self.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?)
+        Ok(
+            self.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
+                r.get(0)
+            })?,
+        )
     }
 
     /// The sequence numbers of the entries a claim rests on, in order: its sources (and the
