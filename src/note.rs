@@ -204,7 +204,7 @@ pub fn check_key_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The C2SP key id of an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[:4], big-endian.
+/// The C2SP key id of an Ed25519 key: the first 4 bytes of SHA-256(name || 0x0A || 0x01 || key), big-endian.
 pub fn key_id(name: &str, public_key: &[u8; 32]) -> u32 {
     let digest = Sha256::new()
         .chain_update(name.as_bytes())
