@@ -201,8 +201,8 @@ fn doubled_spaces() {
 
 #[test]
 fn space_missing_in_text() {
-    let text = "The spokesperson toldThe New York Times on Monday.";
-    assert_single(text, "told The New York Times", "toldThe New York Times");
+    let text = "The official toldThe Meridian Courier on Monday.";
+    assert_single(text, "told The Meridian Courier", "toldThe Meridian Courier");
 }
 
 #[test]
