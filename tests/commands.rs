@@ -946,3 +946,49 @@ fn the_actor_is_who_the_user_says_they_are() {
     common::assert_success(&["party", "add"], &out);
     assert_eq!(sb.json(&["log", "--limit", "1"])[0]["actor"], "desk-login");
 }
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let (sb, sha) = with_article();
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        DENIAL,
+        "--claimant",
+        "Kastellan",
+        "--status",
+        "denied",
+        "--by",
+        "the MoD",
+    ]);
+    let always = sb.cmd(&["list", "--color", "always"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&always.stdout).contains("\x1b["),
+        "--color always colours the table"
+    );
+    let error = sb
+        .cmd(&["audit", "C9", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&error.stderr).starts_with("\x1b["),
+        "and the error prefix"
+    );
+    // NO_COLOR (set by the test builder) and --color never keep escapes out; so does a pipe.
+    for args in [
+        &["list"][..],
+        &["list", "--color", "never"][..],
+        &["audit", "C1"][..],
+    ] {
+        let out = sb.cmd(args).output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains('\x1b'),
+            "{args:?}"
+        );
+    }
+    let piped = sb.cmd(&["list"]).env_remove("NO_COLOR").output().unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\x1b'));
+}

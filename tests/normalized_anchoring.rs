@@ -202,7 +202,11 @@ fn doubled_spaces() {
 #[test]
 fn space_missing_in_text() {
     let text = "The official toldThe Meridian Courier on Monday.";
-    assert_single(text, "told The Meridian Courier", "toldThe Meridian Courier");
+    assert_single(
+        text,
+        "told The Meridian Courier",
+        "toldThe Meridian Courier",
+    );
 }
 
 #[test]
