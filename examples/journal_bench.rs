@@ -125,13 +125,23 @@ fn main() -> claimledger::Result<()> {
         );
     }
     let t = Instant::now();
-    let report = claimledger::verify::verify(&mut store, &Default::default(), &mut |_| {})?;
+    let mut stages: Vec<(String, Instant)> = Vec::new();
+    let report = claimledger::verify::verify(&mut store, &Default::default(), &mut |p| {
+        if let claimledger::verify::Progress::Stage(name, _) = p {
+            stages.push((name.to_string(), Instant::now()));
+        }
+    })?;
+    let end = Instant::now();
     println!(
         "verify of {} entries: {:.1} s, {} problem(s)",
         report.entries,
         t.elapsed().as_secs_f64(),
         report.problems.len()
     );
+    for (i, (name, at)) in stages.iter().enumerate() {
+        let next = stages.get(i + 1).map_or(end, |s| s.1);
+        println!("  {name}: {:.2} s", (next - *at).as_secs_f64());
+    }
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

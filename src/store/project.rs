@@ -13,12 +13,18 @@ use crate::error::{Error, Result};
 use crate::journal::{AppearanceRecord, Entry, Event};
 use crate::party::name_key;
 
+/// Runs one statement, prepared once per connection: replaying a journal runs the same
+/// few statements for every entry.
+fn run(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    Ok(conn.prepare_cached(sql)?.execute(params)?)
+}
+
 /// Applies one entry to the derived tables.
 pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
     let seq = entry.seq;
     match &entry.event {
         Event::LedgerInit { origin, software } => {
-            let mut stmt = conn.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+            let mut stmt = conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
             stmt.execute(params!["origin", origin])?;
             stmt.execute(params!["created_at", entry.time])?;
             stmt.execute(params!["created_by", software])?;
@@ -35,12 +41,14 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             version,
             meta,
         } => {
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO documents (id, name, url) VALUES (?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET url = coalesce(documents.url, excluded.url)",
                 params![document, document_name, meta.url],
             )?;
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO sources (sha256, document_id, version, size, media_type, is_text,
                     captured_at, origin, url, title, publisher, author, published, seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -69,7 +77,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             description,
             aliases,
         } => {
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO parties (id, name, kind, description, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![id, name, kind.as_str(), description, seq],
             )?;
@@ -83,7 +92,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             kind,
             description,
         } => {
-            conn.execute(
+            run(
+                conn,
                 "UPDATE parties SET kind = coalesce(?2, kind), description = coalesce(?3, description)
                  WHERE id = ?1",
                 params![party.id, kind.map(|k| k.as_str()), description],
@@ -99,16 +109,18 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 "UPDATE status_events SET party_id = ?1 WHERE party_id = ?2",
                 "UPDATE parties SET merged_into = ?1 WHERE merged_into = ?2",
             ] {
-                conn.execute(sql, params![into, merged])?;
+                run(conn, sql, params![into, merged])?;
             }
-            conn.execute(
+            run(
+                conn,
                 "UPDATE parties SET merged_into = ?1, merged_seq = ?3 WHERE id = ?2",
                 params![into, merged, seq],
             )?;
             // A claim cannot reach the page through its own claimant, or through the same
             // party twice: once two names are one party, such links collapse (the journal
             // keeps the chain as typed).
-            conn.execute(
+            run(
+                conn,
                 "DELETE FROM claim_conduits WHERE party_id = ?1 AND (
                     party_id = (SELECT c.claimant_id FROM claims c WHERE c.id = claim_id)
                     OR position > (SELECT min(v.position) FROM claim_conduits v
@@ -122,7 +134,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             takes_party,
             rating,
         } => {
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO statuses (name, label, takes_party, rating, builtin, seq)
                  VALUES (?1, ?2, ?3, ?4, 0, ?5)",
                 params![name, label, takes_party, rating, seq],
@@ -137,7 +150,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             appearance,
         } => {
             let number = claim::parse_id(id)?;
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO claims (id, number, statement, claimant_id, said, seq, claimant_as)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
@@ -150,7 +164,7 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                     claimant.typed
                 ],
             )?;
-            let mut stmt = conn.prepare(
+            let mut stmt = conn.prepare_cached(
                 "INSERT INTO claim_conduits (claim_id, position, party_id, party_as)
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -158,14 +172,16 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 stmt.execute(params![id, i as i64 + 1, party.id, party.typed])?;
             }
             add_appearance(conn, id, appearance, seq)?;
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO claim_search (rowid, claim_id, statement, quotes) VALUES (?1, ?2, ?3, ?4)",
                 params![number, id, statement, appearance.anchor.exact],
             )?;
         }
         Event::ClaimCite { claim, appearance } => {
             add_appearance(conn, claim, appearance, seq)?;
-            conn.execute(
+            run(
+                conn,
                 "UPDATE claim_search SET quotes = quotes || char(10) || ?2 WHERE rowid = ?1",
                 params![claim::parse_id(claim)?, appearance.anchor.exact],
             )?;
@@ -199,7 +215,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             note,
         } => {
             let anchor = evidence.as_ref().and_then(|e| e.anchor.as_ref());
-            conn.execute(
+            run(
+                conn,
                 "INSERT INTO status_events (claim_id, status, party_id, party_as, evidence,
                     evidence_start, evidence_end, evidence_exact, note, time, actor, seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -218,7 +235,8 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                     seq
                 ],
             )?;
-            let changed = conn.execute(
+            let changed = run(
+                conn,
                 "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
                 params![claim, status, by.as_ref().map(|p| p.id)],
             )?;
