@@ -754,15 +754,6 @@ impl Ledger {
         let anchor = with_text(&tx, &source.sha256, &text, |t| {
             anchor_quote(t, &source.sha256, &new.quote, new.occurrence)
         })?;
-        let status = new
-            .status
-            .as_ref()
-            .map(|s| check_status(&tx, s))
-            .transpose()?;
-        let evidence = match &new.status {
-            Some(s) => evidence(&tx, s)?,
-            None => None,
-        };
         let mut created = Vec::new();
         let claimant = party_for(&tx, &time, &actor, &new.claimant, &mut created)?;
         let mut via = Vec::new();
@@ -800,23 +791,9 @@ impl Ledger {
             },
         )?;
         track_in_other_versions(&tx, &time, &actor, &source, appearance_id)?;
-        if let (Some(status), Some(new_status)) = (status, &new.status) {
-            let by = new_status
-                .by
-                .as_deref()
-                .map(|b| party_for(&tx, &time, &actor, b, &mut created))
-                .transpose()?;
-            tx.append(
-                &time,
-                &actor,
-                Event::StatusSet {
-                    claim: id.clone(),
-                    status,
-                    by,
-                    evidence,
-                    note: new_status.note.clone(),
-                },
-            )?;
+        if let Some(new_status) = &new.status {
+            let status = StatusEvent::prepare(&tx, &time, &actor, new_status, &mut created)?;
+            tx.append(&time, &actor, status.for_claim(&id))?;
         }
         let core = tx.claim(number, &id)?;
         tx.commit()?;
@@ -943,7 +920,7 @@ impl Ledger {
                 .ok_or_else(|| Error::UnknownParty(name.to_string()))
         };
         let (into_id, into_name) = find(into)?;
-        let (merged_id, merged_name) = find(merged)?;
+        let (merged_id, _) = find(merged)?;
         if into_id == merged_id {
             return Err(Error::SameParty {
                 a: into.to_string(),
@@ -967,7 +944,6 @@ impl Ledger {
         )?;
         let names = party_names(&tx, into_id)?;
         tx.commit()?;
-        let _ = merged_name;
         Ok(PartyRecorded {
             id: into_id,
             name: into_name,
@@ -1089,32 +1065,16 @@ impl Ledger {
         if ids.is_empty() {
             return Err(Error::NothingMatches);
         }
-        let status = check_status(&tx, &new)?;
-        let evidence = evidence(&tx, &new)?;
         let mut created = Vec::new();
-        let by = new
-            .by
-            .as_deref()
-            .map(|b| party_for(&tx, &time, &actor, b, &mut created))
-            .transpose()?;
+        let status = StatusEvent::prepare(&tx, &time, &actor, &new, &mut created)?;
         let mut recorded = Vec::new();
         for (number, typed) in ids {
             let core = tx.claim(number, &typed)?;
-            let entry = tx.append(
-                &time,
-                &actor,
-                Event::StatusSet {
-                    claim: core.id.clone(),
-                    status: status.clone(),
-                    by: by.clone(),
-                    evidence: evidence.clone(),
-                    note: new.note.clone().filter(|n| !n.trim().is_empty()),
-                },
-            )?;
+            let entry = tx.append(&time, &actor, status.for_claim(&core.id))?;
             let after = tx.claim(number, &typed)?;
             recorded.push(StatusRecorded {
                 id: core.id,
-                status: status.clone(),
+                status: status.status.clone(),
                 status_label: after.status_label,
                 seq: entry.seq,
                 new_parties: std::mem::take(&mut created),
@@ -1469,6 +1429,51 @@ fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> AppearanceOut {
         normalized: a.normalized,
         line,
         column,
+    }
+}
+
+/// A status event ready to record: its status checked, its party resolved (and named, if
+/// new), its evidence quote anchored, its note trimmed. Shared by `claim add --status` and
+/// `status set`.
+struct StatusEvent {
+    status: String,
+    by: Option<PartyRef>,
+    evidence: Option<Evidence>,
+    note: Option<String>,
+}
+
+impl StatusEvent {
+    fn prepare(
+        tx: &Tx,
+        time: &str,
+        actor: &str,
+        new: &NewStatus,
+        created: &mut Vec<String>,
+    ) -> Result<StatusEvent> {
+        let status = check_status(tx, new)?;
+        let evidence = evidence(tx, new)?;
+        let by = new
+            .by
+            .as_deref()
+            .map(|b| party_for(tx, time, actor, b, created))
+            .transpose()?;
+        Ok(StatusEvent {
+            status,
+            by,
+            evidence,
+            note: new.note.clone().filter(|n| !n.trim().is_empty()),
+        })
+    }
+
+    /// The journal event that sets it on one claim.
+    fn for_claim(&self, claim: &str) -> Event {
+        Event::StatusSet {
+            claim: claim.to_string(),
+            status: self.status.clone(),
+            by: self.by.clone(),
+            evidence: self.evidence.clone(),
+            note: self.note.clone(),
+        }
     }
 }
 

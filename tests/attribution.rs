@@ -312,6 +312,18 @@ fn a_status_is_set_on_many_claims_at_once() {
         ids(&sb.json(&["list", "--status", "disputed"])),
         ["C1", "C2"]
     );
+    // --all-matching answers with an array even when one claim matches; one named claim
+    // answers with one object.
+    let one = sb.json(&[
+        "status",
+        "set",
+        "--all-matching",
+        "--claimant",
+        "Lantern Maps",
+        "unconfirmed",
+    ]);
+    assert_eq!(ids(&one), ["C5"]);
+    assert_eq!(sb.json(&["status", "set", "C5", "confirmed"])["id"], "C5");
     // One bad id and nothing is written for any of them.
     sb.refuses(
         &["status", "set", "C4", "C99", "confirmed"],

@@ -104,6 +104,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 }
                 Targets::Ids(args.items)
             };
+            let single = matches!(&targets, Targets::Ids(ids) if ids.len() == 1);
             let recorded = ledger.set_status_many(
                 &targets,
                 NewStatus {
@@ -119,7 +120,9 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 ctx.note(&format!("new party '{name}'"));
             }
             match ctx.format {
-                Format::Json if recorded.len() == 1 => ctx.emit_json(&recorded[0])?,
+                // One named claim gives one object; several, or --all-matching, an array
+                // (so a script's shape does not depend on how many claims matched).
+                Format::Json if single => ctx.emit_json(&recorded[0])?,
                 Format::Json => ctx.emit_json(&recorded)?,
                 _ if ctx.quiet => {}
                 _ => {
