@@ -204,7 +204,9 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    #[error("journal entry #{seq} cannot be read: {reason}; `claimledger verify` names what else is damaged")]
+    #[error(
+        "journal entry #{seq} cannot be read: {reason}; `claimledger verify` names what else is damaged"
+    )]
     BadEntry { seq: i64, reason: String },
 
     #[error(
