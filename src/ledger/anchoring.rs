@@ -1,0 +1,174 @@
+//! Anchoring quotes in stored source text, shared by every use case that takes a quote:
+//! loading a version's text, keeping its normalized form, and following an appearance
+//! into other versions of its document.
+
+use super::*;
+use crate::anchor::{Anchor, AnchorError, Text, normalize};
+use crate::error::{Error, Result};
+use crate::journal::{Event, Tracked};
+use crate::source::short;
+use crate::store::Tx;
+use crate::store::queries::{AppearanceRow, SourceRow};
+
+/// Follows an appearance into another version's text.
+pub(super) fn follow(text: &Text, a: &AppearanceRow, target: &str) -> Tracked {
+    let old = Anchor {
+        start: a.start as usize,
+        end: a.end as usize,
+        exact: a.exact.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        normalized: a.normalized,
+    };
+    let r = text.relocate(&old);
+    Tracked {
+        appearance: a.id,
+        source: target.to_string(),
+        state: r.state,
+        start: r.span.map(|s| s.start),
+        end: r.span.map(|s| s.end),
+        exact: r.exact,
+        score: r.score,
+    }
+}
+
+/// After a claim is anchored in one version, records how it fares in every other text
+/// version of the same document.
+pub(super) fn track_in_other_versions(
+    tx: &Tx,
+    time: &str,
+    actor: &str,
+    source: &SourceRow,
+    appearance: i64,
+) -> Result<()> {
+    if source.versions < 2 {
+        return Ok(());
+    }
+    let row = tx
+        .appearances_by_id(appearance)?
+        .expect("the appearance was just added");
+    let mut results = Vec::new();
+    for version in tx.document_versions(source.document_id)? {
+        if version.sha256 == source.sha256 || !version.is_text {
+            continue;
+        }
+        let text = load_text(tx, &version)?;
+        results.push(with_text(tx, &version.sha256, &text, |t| {
+            Ok(follow(t, &row, &version.sha256))
+        })?);
+    }
+    if !results.is_empty() {
+        tx.append(time, actor, Event::AppearanceTrack { results })?;
+    }
+    Ok(())
+}
+
+/// The text of a source version, or why quotes cannot be anchored in it.
+pub(super) fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
+    if !source.is_text {
+        return Err(Error::NotText {
+            short: short(&source.sha256).to_string(),
+            media_type: source.media_type.clone(),
+        });
+    }
+    let bytes = tx
+        .blob_bytes(&source.sha256)?
+        .ok_or_else(|| Error::UnknownSource(source.sha256.clone()))?;
+    String::from_utf8(bytes).map_err(|_| Error::NotText {
+        short: short(&source.sha256).to_string(),
+        media_type: source.media_type.clone(),
+    })
+}
+
+/// Runs `f` on a source's text, giving it the kept normalized form when one fits; if `f`
+/// made the text build its normalized form, keeps it for the next quote. A kept form can
+/// at worst miss a match (every match is checked against the text itself), so when `f`
+/// finds nothing with it, `f` runs once more on a fresh one, which replaces it.
+pub(super) fn with_text<T>(
+    tx: &Tx,
+    sha256: &str,
+    text: &str,
+    f: impl Fn(&Text) -> Result<T>,
+) -> Result<T> {
+    let rule = normalize::rule_tag();
+    let kept = tx
+        .stored_normalized(sha256)?
+        .filter(|(r, _, _)| *r == rule)
+        .and_then(|(_, normalized, map)| {
+            normalize::NormalizedText::from_stored(text, normalized, &map)
+        });
+    let keep =
+        |t: &Text| tx.store_normalized(sha256, &rule, t.index().as_str(), &t.index().map_bytes());
+    match kept {
+        Some(index) => match f(&Text::with_index(text, index)) {
+            Err(Error::QuoteNotFound { .. }) => {
+                let fresh = Text::new(text);
+                let out = f(&fresh);
+                if fresh.has_index() {
+                    keep(&fresh)?;
+                }
+                out
+            }
+            other => other,
+        },
+        None => {
+            let t = Text::new(text);
+            let out = f(&t)?;
+            if t.has_index() {
+                keep(&t)?;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Anchors a quote, turning anchoring failures into errors that name the source.
+pub(super) fn anchor_quote(
+    text: &Text,
+    sha256: &str,
+    quote: &str,
+    occurrence: Option<usize>,
+) -> Result<Anchor> {
+    let short = short(sha256).to_string();
+    text.anchor(quote, occurrence).map_err(|e| match e {
+        AnchorError::Empty => Error::EmptyQuote,
+        AnchorError::NotFound {
+            closest,
+            differences,
+        } => Error::QuoteNotFound {
+            short,
+            closest: closest.map(Box::new),
+            differences,
+        },
+        AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
+            short,
+            count,
+            sites,
+        },
+        AnchorError::OccurrenceOutOfRange {
+            wanted,
+            count,
+            sites,
+        } => Error::OccurrenceOutOfRange {
+            short,
+            wanted,
+            count,
+            sites,
+        },
+    })
+}
+
+pub(super) fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> AppearanceOut {
+    let (line, column) = Text::new(text).line_column(a.start);
+    AppearanceOut {
+        source: sha256.to_string(),
+        start: a.start,
+        end: a.end,
+        exact: a.exact.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        normalized: a.normalized,
+        line,
+        column,
+    }
+}

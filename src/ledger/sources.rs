@@ -1,0 +1,373 @@
+//! Sources: storing exact bytes as document versions, re-anchoring earlier claims in a new
+//! version, and showing a version.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::anchoring::*;
+use super::*;
+use crate::anchor::State;
+use crate::error::{Error, Result};
+use crate::journal::{Event, Tracked};
+use crate::source::SourceMeta;
+use crate::store::Tx;
+use crate::store::queries::{AppearanceRow, IdTable, SourceRow};
+use crate::{dates, source};
+
+/// What `source add` needs besides the bytes.
+#[derive(Debug, Clone, Default)]
+pub struct NewSource {
+    /// Descriptive metadata.
+    pub meta: SourceMeta,
+    /// When it was captured (default: now).
+    pub captured: Option<String>,
+    /// A version of the document this is a new version of.
+    pub version_of: Option<String>,
+}
+
+/// How one earlier appearance fares in a newly added version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reanchored {
+    /// The claim.
+    pub claim: String,
+    /// The appearance.
+    pub appearance: i64,
+    /// The version it was recorded in.
+    pub from: String,
+    /// Its span there.
+    pub old_start: i64,
+    /// Its span end there.
+    pub old_end: i64,
+    /// unchanged, moved, changed or missing.
+    pub state: State,
+    /// Its span in the new version.
+    pub start: Option<usize>,
+    /// Its span end in the new version.
+    pub end: Option<usize>,
+    /// The text there, when it differs from the recorded quote.
+    pub exact: Option<String>,
+}
+
+/// What `source add` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceAdded {
+    /// SHA-256 of the bytes.
+    pub sha256: String,
+    /// Number of bytes.
+    pub bytes: i64,
+    /// Whether this added a version (false: the same bytes were already stored).
+    pub new: bool,
+    /// Media type.
+    pub media_type: String,
+    /// Whether quotes can be anchored in it.
+    pub is_text: bool,
+    /// Its document.
+    pub document: String,
+    /// Its version number in the document.
+    pub version: i64,
+    /// How each appearance in earlier versions of the document fares in this one.
+    pub reanchored: Vec<Reanchored>,
+}
+
+/// A source version and, if asked for, its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceShown {
+    /// The record.
+    #[serde(flatten)]
+    pub source: SourceRow,
+    /// Whether the stored bytes still hash to its name.
+    pub bytes_ok: bool,
+    /// The text, when asked for and the source is text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Ledger {
+    /// Stores a source version. The same bytes again return the existing version and write
+    /// nothing.
+    pub fn add_source(&mut self, input: Input<'_>, mut new: NewSource) -> Result<SourceAdded> {
+        new.meta = clean_meta(new.meta)?;
+        let captured = match &new.captured {
+            Some(c) => dates::parse_date("--captured", c)?,
+            None => dates::now(),
+        };
+        let (reader, path, origin): (Box<dyn Read>, &Path, Option<String>) = match input {
+            Input::File(path) => {
+                let meta = std::fs::metadata(path).map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                if meta.is_dir() {
+                    return Err(Error::IsDirectory {
+                        path: path.to_path_buf(),
+                    });
+                }
+                let file = std::fs::File::open(path).map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                (Box::new(file), path, name)
+            }
+            Input::Reader(mut reader, path) => {
+                // Read it all before taking the write lock (a pipe can take its time, and a
+                // terminal waits for Ctrl-D); a temporary file keeps memory flat.
+                let mut spool = || -> std::io::Result<std::fs::File> {
+                    let mut file = tempfile::tempfile()?;
+                    std::io::copy(&mut reader, &mut file)?;
+                    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
+                    Ok(file)
+                };
+                let file = spool().map_err(|source| Error::ReadFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                (Box::new(file) as Box<dyn Read>, path, None)
+            }
+        };
+        let tx = self.store.begin_write()?;
+        let blob = tx.begin_blob()?;
+        let print = source::stream(reader, path, |i, chunk| tx.write_chunk(blob, i, chunk))?;
+        // Taken holding the write lock, so journal times never run backwards.
+        let time = dates::now();
+        if print.size == 0 {
+            return Err(Error::EmptySource {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(existing) = tx.source(&print.sha256)? {
+            // Known bytes: dropping the transaction discards the chunks just written.
+            return Ok(SourceAdded {
+                sha256: existing.sha256,
+                bytes: existing.bytes,
+                new: false,
+                media_type: existing.media_type,
+                is_text: existing.is_text,
+                document: existing.document,
+                version: existing.version,
+                reanchored: Vec::new(),
+            });
+        }
+        tx.finish_blob(blob, &print.sha256, print.size)?;
+        let joined = join_document(&tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
+        let (document, document_name, version) = match &joined {
+            Some(versions) => {
+                let last = versions.last().expect("a document has a version");
+                (last.document_id, last.document.clone(), last.version + 1)
+            }
+            None => (
+                tx.next_id(IdTable::Documents)?,
+                unique_document_name(&tx, &new.meta, origin.as_deref())?,
+                1,
+            ),
+        };
+        tx.append(
+            &time,
+            &self.actor,
+            Event::SourceAdd {
+                sha256: print.sha256.clone(),
+                size: print.size,
+                media_type: print.media_type.clone(),
+                is_text: print.is_text,
+                captured_at: captured,
+                origin,
+                document,
+                document_name: document_name.clone(),
+                version,
+                meta: new.meta,
+            },
+        )?;
+        let mut reanchored = Vec::new();
+        if joined.is_some() && print.is_text {
+            let target = tx
+                .source(&print.sha256)?
+                .expect("the version was just added");
+            let text = load_text(&tx, &target)?;
+            let appearances: Vec<(String, AppearanceRow)> = tx
+                .document_appearances(document)?
+                .into_iter()
+                .filter(|(_, a)| a.source != print.sha256)
+                .collect();
+            let (found, results): (Vec<Reanchored>, Vec<Tracked>) =
+                with_text(&tx, &print.sha256, &text, |t| {
+                    Ok(appearances
+                        .iter()
+                        .map(|(claim, a)| {
+                            let r = follow(t, a, &print.sha256);
+                            let report = Reanchored {
+                                claim: claim.clone(),
+                                appearance: a.id,
+                                from: a.source.clone(),
+                                old_start: a.start,
+                                old_end: a.end,
+                                state: r.state,
+                                start: r.start,
+                                end: r.end,
+                                exact: r.exact.clone().filter(|e| *e != a.exact),
+                            };
+                            (report, r)
+                        })
+                        .unzip())
+                })?;
+            reanchored = found;
+            if !results.is_empty() {
+                tx.append(&time, &self.actor, Event::AppearanceTrack { results })?;
+            }
+        }
+        tx.commit()?;
+        Ok(SourceAdded {
+            sha256: print.sha256,
+            bytes: print.size as i64,
+            new: true,
+            media_type: print.media_type,
+            is_text: print.is_text,
+            document: document_name,
+            version,
+            reanchored,
+        })
+    }
+
+    /// Every source version.
+    pub fn sources(&mut self) -> Result<Vec<SourceRow>> {
+        self.store.begin_read()?.sources()
+    }
+
+    /// One source version, with its text if `with_text`.
+    pub fn show_source(&mut self, reference: &str, with_text: bool) -> Result<SourceShown> {
+        let tx = self.store.begin_read()?;
+        let source = tx.resolve_source(reference)?;
+        let bytes_ok = tx
+            .rehash_blob(&source.sha256)?
+            .is_some_and(|(hash, _)| hash == source.sha256);
+        let text = if with_text {
+            Some(load_text(&tx, &source)?)
+        } else {
+            None
+        };
+        Ok(SourceShown {
+            source,
+            bytes_ok,
+            text,
+        })
+    }
+}
+
+/// Trims the metadata a user typed; an empty title or author is no title or author, but an
+/// empty URL is refused (it would join every capture given one into one document).
+pub(super) fn clean_meta(meta: SourceMeta) -> Result<SourceMeta> {
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if meta.url.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        return Err(Error::InvalidValue {
+            what: "--url",
+            value: meta.url.unwrap_or_default(),
+            expected: "the URL is empty; give the address the source was captured from, or leave --url out",
+        });
+    }
+    Ok(SourceMeta {
+        title: clean(meta.title),
+        url: clean(meta.url),
+        publisher: clean(meta.publisher),
+        author: clean(meta.author),
+        published: meta.published,
+    })
+}
+
+/// The document a new version joins (its versions so far), if `--version-of` or `--url`
+/// names one.
+pub(super) fn join_document(
+    tx: &Tx,
+    version_of: Option<&str>,
+    url: Option<&str>,
+) -> Result<Option<Vec<SourceRow>>> {
+    let by_version = version_of
+        .map(|r| tx.resolve_source(r))
+        .transpose()?
+        .map(|s| s.document_id);
+    let by_url = match url {
+        Some(url) => tx.document_by_url(url)?,
+        None => None,
+    };
+    let document = match (by_version, by_url) {
+        (Some(a), Some(b)) if a != b => {
+            let name = |id| -> Result<String> { Ok(tx.document_versions(id)?[0].document.clone()) };
+            return Err(Error::DocumentConflict {
+                version_of: name(a)?,
+                url: name(b)?,
+            });
+        }
+        (Some(doc), _) | (None, Some(doc)) => doc,
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(tx.document_versions(document)?))
+}
+
+/// A document name from the title or file name, made unique with -2, -3, ...
+pub(super) fn unique_document_name(
+    tx: &Tx,
+    meta: &SourceMeta,
+    origin: Option<&str>,
+) -> Result<String> {
+    let base = meta
+        .title
+        .as_deref()
+        .map(slug)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            origin
+                .map(|o| {
+                    slug(
+                        Path::new(o)
+                            .file_stem()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or(o),
+                    )
+                })
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "doc".to_string());
+    let mut name = base.clone();
+    let mut n = 2;
+    while tx.document_exists(&name)? || is_hex_like(&name) {
+        name = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(name)
+}
+
+/// Hex-only names would read as hash prefixes.
+pub(super) fn is_hex_like(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Lowercase words joined by '-', at most 40 characters.
+pub(super) fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.to_lowercase();
+        if !out.is_empty() {
+            if out.chars().count() + 1 + word.chars().count() > 40 {
+                break;
+            }
+            out.push('-');
+        }
+        out.push_str(&word);
+    }
+    out.chars().take(40).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slugs_are_short_and_plain() {
+        assert_eq!(
+            super::slug("Drone strike: Corrin Bridge!"),
+            "drone-strike-corrin-bridge"
+        );
+        assert_eq!(super::slug("  "), "");
+    }
+}
