@@ -16,6 +16,7 @@ mod log;
 mod output;
 mod party;
 mod proof;
+pub mod safe;
 mod source;
 mod status;
 mod summary;

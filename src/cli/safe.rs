@@ -1,0 +1,70 @@
+//! Rendering untrusted text safely: the one place that decides what stored text may reach
+//! a terminal or a spreadsheet as it is.
+//!
+//! Names, statements, notes, titles and source text come from strangers. They are stored
+//! exact and `--json` prints them exact (JSON escapes every control character); every
+//! human-readable output goes through [`terminal`], and every CSV cell through
+//! [`spreadsheet`].
+
+use std::borrow::Cow;
+
+/// Whether `c` must not reach a terminal raw: C0 and C1 controls and DEL (ESC starts
+/// escape sequences, BEL rings, CR and backspace overwrite what was printed), and the bidi
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what
+/// follows. Line feed and tab are layout, not controls, and pass.
+pub fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `text` with every unsafe character written visibly as `\u{1b}` (Rust's escape syntax:
+/// the code point in hex), so it can be printed to a terminal. Text with none is borrowed.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula: a cell starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading `'`, as OWASP advises for CSV injection.
+pub fn spreadsheet(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_shown_not_obeyed() {
+        assert_eq!(
+            terminal("\u{1b}]0;pwned\u{7}\u{1b}[2JEvil\rParty"),
+            "\\u{1b}]0;pwned\\u{7}\\u{1b}[2JEvil\\u{d}Party"
+        );
+        assert_eq!(terminal("a\u{202E}b\u{2066}c"), "a\\u{202e}b\\u{2066}c");
+        assert_eq!(terminal("line\n\tnext"), "line\n\tnext");
+        assert!(matches!(terminal("plain «text» 👩‍🚒"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(spreadsheet("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet("plain"), "plain");
+        assert_eq!(spreadsheet(""), "");
+    }
+}
