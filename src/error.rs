@@ -160,6 +160,15 @@ pub enum Error {
     #[error("--quote needs --evidence: say which source the quote is in")]
     QuoteWithoutEvidence,
 
+    #[error(
+        "{what} \"{name}\" contains {found}; a name is one line of printable text: type it again without that character"
+    )]
+    BadName {
+        what: String,
+        name: String,
+        found: String,
+    },
+
     #[error("party name is empty; give a name")]
     EmptyPartyName,
 

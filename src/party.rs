@@ -95,8 +95,34 @@ pub fn name_key(name: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Refuses a name that is not one line of printable text: a line break, another control
+/// character (ESC, BEL, backspace, CR, tab...) or a bidi embedding, override or isolate
+/// (U+202A–U+202E, U+2066–U+2069). `what` says which name ("party name", "--as").
+pub fn check_name(what: &str, name: &str) -> Result<()> {
+    let bad = name.chars().find(|&c| {
+        c.is_control()
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    });
+    match bad {
+        None => Ok(()),
+        Some(c) => Err(Error::BadName {
+            what: what.to_string(),
+            name: name.escape_debug().to_string(),
+            found: match c {
+                '\n' | '\r' => format!("a line break (U+{:04X})", c as u32),
+                '\t' => "a tab (U+0009)".to_string(),
+                c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+                c => format!("the bidi control U+{:04X}", c as u32),
+            },
+        }),
+    }
+}
+
 /// Checks a name a user typed and returns it trimmed, with whitespace runs collapsed.
+/// Names with control characters are refused ([`check_name`]).
 pub fn clean_name(name: &str) -> Result<String> {
+    check_name("the party name", name)?;
     let cleaned = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
         return Err(Error::EmptyPartyName);
@@ -115,6 +141,25 @@ mod tests {
         assert_eq!(name_key("МИНОБОРОНЫ"), name_key("Минобороны"));
         assert_eq!(name_key("Kyiv’s office"), name_key("KYIV'S OFFICE"));
         assert_eq!(name_key("Straße"), name_key("STRASSE"));
+    }
+
+    #[test]
+    fn names_are_one_line_of_printable_text() {
+        assert_eq!(clean_name("  Russian   MOD ").unwrap(), "Russian MOD");
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "\u{1b}]0;x\u{7}",
+            "a\tb",
+            "x\u{202E}y",
+            "x\u{2066}y",
+        ] {
+            assert!(
+                matches!(clean_name(bad), Err(Error::BadName { .. })),
+                "{bad:?}"
+            );
+        }
+        assert!(clean_name("Міністерство оборони").is_ok());
     }
 
     #[test]

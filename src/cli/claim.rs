@@ -99,6 +99,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
+    ctx.recorded(&r.id);
     for name in &r.new_parties {
         ctx.note(&format!(
             "new party '{name}' (say what it is with `claimledger party set \"{name}\" --kind K`)"

@@ -17,6 +17,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (ledger, origin) = Ledger::init(&ctx.db, &ctx.actor, args.origin)?;
     let path = ledger.path().display().to_string();
+    ctx.recorded(format!("the new ledger {path}"));
     match ctx.format {
         Format::Json => ctx.emit_json(&serde_json::json!({ "path": path, "origin": origin }))?,
         _ if ctx.quiet => {}

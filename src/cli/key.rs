@@ -54,6 +54,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let _ = std::fs::remove_file(&args.out);
         return Err(e.into());
     }
+    ctx.recorded(format!("the key pair {}", args.out.display()));
     match ctx.format {
         Format::Json => ctx.emit_json(&serde_json::json!({
             "name": signer.name(),

@@ -3,8 +3,14 @@
 //! One module per command; each has an `Args` (clap derive) and a `run` that calls the
 //! library and renders what it returns. Data goes to stdout, messages to stderr. Errors
 //! print as `error: ...` with any details and causes under it, and map to the exit codes
-//! of SPEC §4: 0 success, 1 error (nothing written), 2 usage, 3 a check failed. A closed
-//! pipe on stdout (`claimledger log | head`) ends the program quietly.
+//! of SPEC §4: 0 success, 1 error (nothing written), 2 usage, 3 a check failed, and one of
+//! our own: 4 ([`EXIT_RECORDED`]) when a change was committed but something after it failed
+//! (printing the result to a full stdout): a retry would record it twice. A closed pipe on
+//! stdout (`claimledger log | head`) ends the program quietly; a closed or full stderr is
+//! ignored (never a panic).
+//!
+//! Everything printed for people goes through [`safe::terminal`] in [`output`]; CSV cells
+//! through [`safe::spreadsheet`]. Commands never escape text themselves.
 
 mod audit;
 mod checkpoint;
@@ -26,7 +32,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub use output::Ctx;
 
@@ -138,21 +144,27 @@ enum Command {
     Verify(verify::Args),
 }
 
+/// The exit code when a change was recorded but something after it failed (most often,
+/// printing the result to a full or closed stdout): the change is in the ledger, so a
+/// script must not retry it.
+pub const EXIT_RECORDED: u8 = 4;
+
 /// Runs the program with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return clap_error(&e),
+    };
+    let actor = match cli.global.actor.filter(|a| !a.trim().is_empty()) {
+        Some(actor) => match crate::party::check_name("--as", &actor) {
+            Ok(()) => actor,
+            Err(e) => return clap_usage(&e.to_string()),
+        },
+        None => login_name(),
     };
     let ctx = Ctx::new(
         cli.global.db,
-        cli.global
-            .actor
-            .filter(|a| !a.trim().is_empty())
-            .unwrap_or_else(login_name),
+        actor,
         if cli.global.json {
             Format::Json
         } else if cli.global.csv {
@@ -182,13 +194,51 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            ctx.report_error(&e);
+            let recorded = ctx
+                .recorded_what()
+                .or_else(|| crate::store::committed_a_change().then(|| "the change".to_string()));
+            if let Some(what) = recorded {
+                let output = matches!(
+                    e.downcast_ref::<crate::Error>(),
+                    Some(crate::Error::Output(_))
+                );
+                let then = if output {
+                    "could not print the result"
+                } else {
+                    "then failed"
+                };
+                ctx.report_error(&e, &format!("recorded {what}, but {then}: "));
+                return ExitCode::from(EXIT_RECORDED);
+            }
+            ctx.report_error(&e, "");
             ExitCode::from(
                 e.downcast_ref::<crate::Error>()
                     .map_or(1, crate::Error::exit_code),
             )
         }
     }
+}
+
+/// Prints clap's message (help and version to stdout, errors to stderr) and gives its exit
+/// code. Errors echo what was typed, so they are rendered plain and through
+/// [`safe::terminal`]; a closed or full stream is ignored.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    use std::io::Write;
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.render().to_string();
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(safe::terminal(&text).as_bytes());
+    let _ = err.flush();
+    ExitCode::from(2)
+}
+
+/// A usage error found after parsing, printed like clap's own (exit code 2).
+fn clap_usage(message: &str) -> ExitCode {
+    let e = Cli::command().error(clap::error::ErrorKind::InvalidValue, message);
+    clap_error(&e)
 }
 
 /// Whether to colour (stdout, stderr).

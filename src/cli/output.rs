@@ -1,4 +1,17 @@
 //! Rendering: the context every command gets, and the shared ways of printing.
+//!
+//! Every byte of human-readable output passes through [`crate::cli::safe::terminal`] here,
+//! not in the commands: [`Ctx::emit`] (free text), [`Ctx::emit_rows`] (each table cell,
+//! before widths are measured) and the stderr messages ([`Ctx::note`], [`Ctx::warn`],
+//! [`Ctx::report_error`]). Our own colours must survive that pass while an ESC in stored
+//! text must not, so [`Ctx::paint`] does not write ESC: it writes a marker holding a random
+//! token made at start-up, which `emit` turns into ESC after escaping everything else.
+//! Stored text cannot forge the marker without knowing the token. `--json` and `--csv`
+//! bypass the pass (JSON escapes controls itself; CSV cells go through
+//! [`crate::cli::safe::spreadsheet`] in [`Ctx::emit_csv`]).
+//!
+//! Nothing here panics when stdout or stderr is closed or full: stdout failures become
+//! [`Error::Output`] (the caller decides the exit code), stderr failures are ignored.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -9,7 +22,7 @@ use comfy_table::{
 };
 use serde::Serialize;
 
-use super::Format;
+use super::{Format, safe};
 use crate::error::Error;
 use crate::ledger::Ledger;
 
@@ -28,6 +41,10 @@ pub struct Ctx {
     pub quiet: bool,
     color_out: bool,
     color_err: bool,
+    /// Stands for ESC in painted text until [`Ctx::emit`] has escaped everything else.
+    mark: String,
+    /// What this run recorded, once it has (for the exit-code-4 message).
+    recorded: std::cell::RefCell<Option<String>>,
 }
 
 impl Ctx {
@@ -46,7 +63,25 @@ impl Ctx {
             quiet,
             color_out: color.0,
             color_err: color.1,
+            mark: {
+                let mut token = [0u8; 12];
+                // Without random bytes the marker is still one no name is likely to hold.
+                let _ = getrandom::fill(&mut token);
+                format!("\u{E000}{}\u{E001}", hex::encode(token))
+            },
+            recorded: std::cell::RefCell::new(None),
         }
+    }
+
+    /// Says what this run has recorded (`"C5"`, `"source 3fa2c1…"`), for the message when
+    /// printing the result fails afterwards (exit code 4).
+    pub fn recorded(&self, what: impl Into<String>) {
+        *self.recorded.borrow_mut() = Some(what.into());
+    }
+
+    /// What this run recorded, if a command said so.
+    pub fn recorded_what(&self) -> Option<String> {
+        self.recorded.borrow().clone()
     }
 
     /// Opens the ledger.
@@ -54,30 +89,50 @@ impl Ctx {
         Ledger::open(&self.db, &self.actor)
     }
 
-    /// Writes data to stdout.
+    /// Writes text for people to stdout, safe for a terminal: stored text's control
+    /// characters are shown escaped, and only [`Ctx::paint`]'s colours are real.
     pub fn emit(&self, text: &str) -> anyhow::Result<()> {
+        self.emit_raw(&self.for_terminal(text))
+    }
+
+    /// Writes bytes to stdout exactly.
+    fn emit_raw(&self, text: &str) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes()).map_err(Error::Output)?;
         out.flush().map_err(Error::Output)?;
         Ok(())
     }
 
-    /// Writes a value as pretty JSON to stdout.
+    /// `text` through [`safe::terminal`], with [`Ctx::paint`]'s markers turned into ESC.
+    fn for_terminal(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find(&self.mark) {
+            out.push_str(&safe::terminal(&rest[..i]));
+            out.push('\x1b');
+            rest = &rest[i + self.mark.len()..];
+        }
+        out.push_str(&safe::terminal(rest));
+        out
+    }
+
+    /// Writes a value as pretty JSON to stdout (exact: JSON escapes control characters).
     pub fn emit_json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
         let mut text = serde_json::to_string_pretty(value)?;
         text.push('\n');
-        self.emit(&text)
+        self.emit_raw(&text)
     }
 
-    /// Writes rows as CSV (with a header) to stdout.
+    /// Writes rows as CSV (with a header) to stdout, each cell through
+    /// [`safe::spreadsheet`] so that no cell is run as a formula.
     pub fn emit_csv(&self, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(header)?;
+        w.write_record(header.iter().map(|h| safe::spreadsheet(h).into_owned()))?;
         for row in rows {
-            w.write_record(row)?;
+            w.write_record(row.iter().map(|c| safe::spreadsheet(c).into_owned()))?;
         }
         let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        self.emit(&String::from_utf8(bytes)?)
+        self.emit_raw(&String::from_utf8(bytes)?)
     }
 
     /// Writes rows in the chosen format: a table, JSON (of `json`) or CSV.
@@ -123,7 +178,7 @@ impl Ctx {
                         .iter()
                         .enumerate()
                         .map(|(i, text)| {
-                            let cell = Cell::new(crate::anchor::one_line(text));
+                            let cell = Cell::new(safe::terminal(&crate::anchor::one_line(text)));
                             match style(i, text) {
                                 Some(color) if self.color_out => cell.fg(color),
                                 _ => cell,
@@ -134,7 +189,8 @@ impl Ctx {
                     row.max_height(1);
                     table.add_row(row);
                 }
-                self.emit(&format!("{table}\n"))
+                // The cells are escaped already; the table's own colours are real.
+                self.emit_raw(&format!("{table}\n"))
             }
         }
     }
@@ -145,6 +201,9 @@ impl Ctx {
         let mut table = Table::new();
         table.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
         if self.color_out {
+            // crossterm, which colours the cells, obeys NO_COLOR on its own; --color always
+            // is the later, more specific word (no-color.org: flags override NO_COLOR).
+            crossterm::style::force_color_output(true);
             table.enforce_styling();
         } else {
             table.force_no_tty();
@@ -164,49 +223,62 @@ impl Ctx {
     /// A message for people, on stderr (silenced by --quiet).
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            self.message(text);
         }
     }
 
     /// A warning on stderr (always shown).
     pub fn warn(&self, text: &str) {
-        eprintln!("{} {text}", self.paint_err("warning:", "33"));
+        self.message(&format!("{} {text}", self.paint_err("warning:", "33")));
     }
 
-    /// Prints an error with its details and causes.
-    pub fn report_error(&self, e: &anyhow::Error) {
+    /// A line on stderr, safe for a terminal. A closed or full stderr is ignored: there is
+    /// nowhere left to say so, and it must not turn a result into a panic.
+    pub fn message(&self, text: &str) {
+        let mut line = self.for_terminal(text);
+        line.push('\n');
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(line.as_bytes());
+        let _ = err.flush();
+    }
+
+    /// Prints an error with its details and causes (`prefix` goes before the message).
+    pub fn report_error(&self, e: &anyhow::Error, prefix: &str) {
         let top = e.to_string();
-        eprintln!("{} {top}", self.paint_err("error:", "1;31"));
+        let mut text = format!("{} {prefix}{top}", self.paint_err("error:", "1;31"));
         if let Some(lib) = e.downcast_ref::<Error>() {
             for line in lib.details() {
-                eprintln!("  {line}");
+                text += &format!("\n  {line}");
             }
         }
         let mut seen = top;
         for cause in e.chain().skip(1) {
-            let text = cause.to_string();
-            if !seen.contains(&text) {
-                eprintln!("  caused by: {text}");
-                seen.push_str(&text);
+            let cause = cause.to_string();
+            if !seen.contains(&cause) {
+                text += &format!("\n  caused by: {cause}");
+                seen.push_str(&cause);
             }
         }
+        self.message(&text);
     }
 
-    /// Colours `text` with an SGR code, if stdout is coloured.
+    /// Colours `text` with an SGR code, if stdout is coloured. The result is for
+    /// [`Ctx::emit`], which turns the marker into ESC.
     pub fn paint(&self, text: &str, sgr: &str) -> String {
-        paint(self.color_out, text, sgr)
+        self.painted(self.color_out, text, sgr)
     }
 
     fn paint_err(&self, text: &str, sgr: &str) -> String {
-        paint(self.color_err, text, sgr)
+        self.painted(self.color_err, text, sgr)
     }
-}
 
-fn paint(on: bool, text: &str, sgr: &str) -> String {
-    if on {
-        format!("\x1b[{sgr}m{text}\x1b[0m")
-    } else {
-        text.to_string()
+    fn painted(&self, on: bool, text: &str, sgr: &str) -> String {
+        if on {
+            let mark = &self.mark;
+            format!("{mark}[{sgr}m{text}{mark}[0m")
+        } else {
+            text.to_string()
+        }
     }
 }
 

@@ -87,6 +87,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 args.description,
                 &args.aliases,
             )?;
+            ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
@@ -95,6 +96,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Command::Alias(args) => {
             let party = ledger.alias_party(&args.name, &args.alias)?;
+            ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
@@ -103,6 +105,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Command::Merge(args) => {
             let party = ledger.merge_parties(&args.into, &args.merged)?;
+            ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
@@ -111,6 +114,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         Command::Set(args) => {
             let party = ledger.update_party(&args.name, args.kind.as_deref(), args.description)?;
+            ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => {}

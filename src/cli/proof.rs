@@ -145,10 +145,10 @@ fn check(
         }
     }
     if invalid > 0 {
-        eprintln!(
+        ctx.message(&format!(
             "proof check failed: {invalid} of {} document(s) invalid",
             verdicts.len()
-        );
+        ));
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)

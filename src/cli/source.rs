@@ -108,6 +108,9 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             version_of: args.version_of,
         },
     )?;
+    if added.new {
+        ctx.recorded(format!("{}@{}", added.document, added.version));
+    }
     match ctx.format {
         Format::Json => ctx.emit_json(&added)?,
         _ => {

@@ -116,6 +116,8 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     note: args.note,
                 },
             )?;
+            let ids: Vec<&str> = recorded.iter().map(|r| r.id.as_str()).collect();
+            ctx.recorded(format!("the status of {}", ids.join(", ")));
             for name in recorded.iter().flat_map(|r| &r.new_parties) {
                 ctx.note(&format!("new party '{name}'"));
             }
@@ -140,6 +142,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Define(args) => {
             let status =
                 ledger.define_status(&args.name, &args.label, args.takes_party, args.rating)?;
+            ctx.recorded(format!("status {}", status.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&status)?,
                 _ if ctx.quiet => {}

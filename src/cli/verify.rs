@@ -119,11 +119,11 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ctx.note(&format!("verify: ok: {summary}"));
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!(
+        ctx.message(&format!(
             "verify failed: {} problem(s) found in {} ({summary})",
             report.problems.len(),
             ctx.db.display()
-        );
+        ));
         Ok(ExitCode::from(3))
     }
 }

@@ -159,6 +159,9 @@ impl Store {
             let tx = store.begin_write()?;
             migrate::upgrade(&tx, version)?;
             tx.commit()?;
+            // A schema upgrade is not a user's change: a refused command after it still
+            // recorded nothing.
+            COMMITTED.store(false, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(store)
     }
@@ -195,10 +198,23 @@ impl Store {
     }
 }
 
+/// Set once a transaction that changed rows has committed in this process.
+static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process has committed a change to a ledger: after that, a failure (say,
+/// to print the result) must not be reported as "nothing written".
+pub fn committed_a_change() -> bool {
+    COMMITTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 impl Tx<'_> {
     /// Makes the transaction's writes durable.
     pub fn commit(self) -> Result<()> {
+        let wrote = self.tx.total_changes() > 0;
         self.tx.commit()?;
+        if wrote {
+            COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         Ok(())
     }
 
