@@ -47,8 +47,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The write lock stayed taken for [`crate::store::BUSY_WAIT_SECS`] seconds: by one
+    /// long write, or by many other writers one after another.
     #[error(
-        "another claimledger is writing to this ledger and held it for over 10 seconds; try again when it is done"
+        "could not get this ledger's write lock within {} seconds: other claimledger processes kept writing to it (one long write, or many short ones); try again when they are done",
+        crate::store::BUSY_WAIT_SECS
     )]
     Busy,
 
@@ -261,6 +264,46 @@ pub enum Error {
 
     #[error("ledger database error: {0}")]
     SqlValue(#[from] rusqlite::types::FromSqlError),
+
+    /// A write to a ledger that can only be read (its file, folder or mount).
+    #[error(
+        "the ledger at {} can only be read: {reason}; reading commands (list, audit, log, verify, proof) work, to record ask for write access or copy the ledger somewhere writable",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf, reason: String },
+
+    /// SQLite ran out of room.
+    #[error(
+        "the disk holding {} is full{free}; nothing was written: free some space and try again",
+        path.display()
+    )]
+    DiskFull { path: PathBuf, free: String },
+
+    /// The operating system reported an I/O error while the ledger was being written.
+    #[error(
+        "the disk reported an I/O error on {} ({detail}); the change was rolled back unless the error came after its commit: run `claimledger verify` and `claimledger log` to see, and check the disk",
+        path.display()
+    )]
+    DiskError { path: PathBuf, detail: String },
+
+    /// The file is an SQLite ledger whose bytes are damaged (truncated, overwritten).
+    #[error(
+        "the ledger file {} is damaged ({reason}); restore it from a backup",
+        path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
+
+    /// The tables do not fit the schema version the file says it has.
+    #[error(
+        "the ledger at {} says it has schema version {found}, but its tables do not fit that version ({reason}); its user_version was probably changed by hand: {advice}",
+        path.display()
+    )]
+    SchemaMismatch {
+        path: PathBuf,
+        found: i64,
+        reason: String,
+        advice: String,
+    },
 }
 
 impl Error {
@@ -319,16 +362,6 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
-        match &e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if matches!(
-                    f.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                ) =>
-            {
-                Error::Busy
-            }
-            _ => Error::Sqlite(e),
-        }
+        crate::store::faults::classify(e)
     }
 }

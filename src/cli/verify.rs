@@ -50,7 +50,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         )?),
         None => None,
     };
-    let mut store = Store::open(&ctx.db)?;
+    let mut store = Store::open(&ctx.db).map_err(damaged_fails)?;
     let bar = ProgressBar::with_draw_target(None, target(ctx));
     let mut progress = |p: Progress| match p {
         Progress::Stage(name, total) => {
@@ -76,7 +76,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         quick: args.quick,
         checkpoint: given.as_ref(),
     };
-    let report = crate::verify::verify(&mut store, &options, &mut progress)?;
+    let report =
+        crate::verify::verify(&mut store, &options, &mut progress).map_err(damaged_fails)?;
     bar.finish_and_clear();
     let ok = report.problems.is_empty();
     match ctx.format {
@@ -125,6 +126,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             ctx.db.display()
         ));
         Ok(ExitCode::from(3))
+    }
+}
+
+/// A damaged file fails the check (exit 3), like any other damage verify finds.
+fn damaged_fails(e: Error) -> Error {
+    match e {
+        Error::Damaged { .. } => Error::CheckFailed(e.to_string()),
+        other => other,
     }
 }
 

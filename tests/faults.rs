@@ -1,0 +1,306 @@
+//! Storage faults: each says what happened and what to do, and leaves the ledger as it was.
+//!
+//! Some tests use strace (installed by scripts/deps/strace.sh) to kill a process or make a
+//! system call fail at an exact moment, and util-linux's `setpriv` (to run as an
+//! unprivileged user when the tests run as root) and `unshare` (a read-only mount in a
+//! private user and mount namespace).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::Sandbox;
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("claimledger")
+}
+
+fn need(tool: &str, script: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(found, "{tool} is missing: run `bash scripts/deps/{script}`");
+}
+
+/// Runs claimledger on `db` under a wrapper command (strace, setpriv, unshare ...).
+fn wrapped(wrapper: &[&str], db: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(wrapper[0]);
+    cmd.args(&wrapper[1..])
+        .arg(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CLAIMLEDGER_USER", "tester")
+        .env("NO_COLOR", "1")
+        .env_remove("CLAIMLEDGER_DB");
+    cmd.output().expect("runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A wrapper that runs the program as an unprivileged user: as itself when it already is
+/// one, as `nobody` (via setpriv) when the tests run as root.
+fn unprivileged() -> Vec<&'static str> {
+    let uid = Command::new("id").arg("-u").output().expect("id");
+    if text(&uid.stdout).trim() == "0" {
+        need("setpriv", "README.md (util-linux)");
+        vec![
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]
+    } else {
+        vec!["env"]
+    }
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A sandbox whose folder an unprivileged user can enter, with a party and a source in it.
+fn shared_sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.ok(&["party", "add", "Ministry of Harbours"]);
+    sb.add_source("a.txt", common::ARTICLE_V1);
+    chmod(sb.dir.path(), 0o777);
+    chmod(&sb.db, 0o666);
+    sb
+}
+
+// ------------------------------------------------------------------ init
+
+#[test]
+fn a_killed_init_leaves_nothing_in_the_way() {
+    need("strace", "strace.sh");
+    let sb = Sandbox::empty();
+    // Killed at its first fsync: the ledger was being written.
+    for when in ["1", "2", "3"] {
+        let out = wrapped(
+            &[
+                "strace",
+                "-f",
+                "-o",
+                "/dev/null",
+                "-e",
+                "trace=fsync,fdatasync",
+                "-e",
+                &format!("inject=fsync,fdatasync:signal=KILL:when={when}"),
+            ],
+            &sb.db,
+            &["init", "--origin", "test.example/ledger"],
+        );
+        assert!(!out.status.success(), "init was not killed: {out:?}");
+        assert!(!sb.db.exists(), "a killed init left {}", sb.db.display());
+    }
+    let out = sb.ok(&["init", "--origin", "test.example/ledger"]);
+    assert!(out.contains("created ledger"), "{out}");
+    sb.ok(&["verify"]);
+    // What the killed runs left is hidden and does not count as a ledger.
+    let names: Vec<String> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| n == "ledger.db"
+            || n.starts_with(".ledger.db.init-")
+            || n.starts_with("ledger.db-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn init_makes_a_plain_file_with_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let meta = std::fs::metadata(&sb.db).unwrap();
+    assert!(meta.is_file());
+    // Group and others may read, as with any file the user creates (umask 022 or 002).
+    assert_eq!(
+        meta.permissions().mode() & 0o044,
+        0o044,
+        "{:o}",
+        meta.permissions().mode()
+    );
+    sb.refuses(&["init"], "already exists");
+}
+
+// ------------------------------------------------------------------ what --db is
+
+#[test]
+fn a_fifo_or_a_device_as_db_is_refused_at_once() {
+    let sb = Sandbox::empty();
+    let fifo = sb.dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for db in [fifo.as_path(), Path::new("/dev/null")] {
+        let out = assert_cmd::Command::new(bin())
+            .arg("--db")
+            .arg(db)
+            .arg("list")
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{db:?}: {stderr}");
+        assert!(stderr.contains("is not a claimledger ledger"), "{stderr}");
+        assert!(
+            stderr.contains("FIFO") || stderr.contains("device"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_file_with_our_application_id_but_no_tables_is_called_damaged() {
+    let sb = Sandbox::empty();
+    let conn = rusqlite::Connection::open(&sb.db).unwrap();
+    conn.execute_batch(
+        "PRAGMA application_id = 1129071948; PRAGMA user_version = 5; CREATE TABLE t (a);",
+    )
+    .unwrap();
+    drop(conn);
+    let stderr = sb.fails(&["list"], 1);
+    assert!(stderr.contains("is damaged"), "{stderr}");
+    assert!(stderr.contains("no journal table"), "{stderr}");
+    let stderr = sb.fails(&["verify"], 3);
+    assert!(stderr.contains("is damaged"), "{stderr}");
+}
+
+#[test]
+fn a_truncated_ledger_is_damaged_and_verify_exits_3() {
+    let sb = shared_sandbox();
+    let len = std::fs::metadata(&sb.db).unwrap().len();
+    for keep in [len / 3, 40] {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&sb.db)
+            .unwrap();
+        f.set_len(keep).unwrap();
+        drop(f);
+        let stderr = sb.fails(&["verify"], 3);
+        assert!(stderr.contains("is damaged"), "{keep}: {stderr}");
+        assert!(stderr.contains("restore it from a backup"), "{stderr}");
+        let stderr = sb.fails(&["list"], 1);
+        assert!(stderr.contains("is damaged"), "{keep}: {stderr}");
+    }
+}
+
+#[test]
+fn a_lowered_user_version_is_one_line_not_an_sql_dump() {
+    let sb = shared_sandbox();
+    sb.sql().execute_batch("PRAGMA user_version = 3").unwrap();
+    let before = sb.snapshot();
+    let stderr = sb.fails(&["list"], 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("says it has schema version 3"), "{stderr}");
+    assert!(stderr.contains("changed by hand"), "{stderr}");
+    assert!(
+        !stderr.contains("CREATE") && !stderr.contains("ALTER"),
+        "{stderr}"
+    );
+    assert_eq!(before, sb.snapshot());
+}
+
+// ------------------------------------------------------------------ full disk, unwritable folder
+
+#[test]
+fn a_full_disk_says_so() {
+    need("strace", "strace.sh");
+    let sb = shared_sandbox();
+    let before = sb.snapshot();
+    // The 12th pwrite64 is a page of the write-ahead log (the first ones size its index).
+    let out = wrapped(
+        &[
+            "strace",
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=pwrite64",
+            "-e",
+            "inject=pwrite64:error=ENOSPC:when=12+",
+        ],
+        &sb.db,
+        &["party", "add", "Port Authority"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is full"), "{stderr}");
+    assert!(stderr.contains("free some space"), "{stderr}");
+    assert_eq!(before, sb.snapshot());
+    sb.ok(&["verify"]);
+}
+
+#[test]
+fn a_folder_you_cannot_write_is_named() {
+    let sb = shared_sandbox();
+    chmod(sb.dir.path(), 0o555);
+    let out = wrapped(&unprivileged(), &sb.db, &["party", "add", "Port Authority"]);
+    chmod(sb.dir.path(), 0o777);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("can only be read"), "{stderr}");
+    assert!(
+        stderr.contains("may not create files in its folder"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("readonly database"), "{stderr}");
+    assert_eq!(sb.count("SELECT count(*) FROM parties"), 1);
+}
+
+// ------------------------------------------------------------------ read-only use
+
+fn reading_commands_work(wrapper: &[&str], sb: &Sandbox, why: &str) {
+    for args in [
+        &["list"][..],
+        &["log"],
+        &["party", "list"],
+        &["source", "list"],
+        &["summary"],
+        &["verify"],
+    ] {
+        let out = wrapped(wrapper, &sb.db, args);
+        assert!(
+            out.status.success(),
+            "{args:?} on a {why} ledger: {}",
+            text(&out.stderr)
+        );
+    }
+    let log = wrapped(wrapper, &sb.db, &["log", "--json"]);
+    assert!(text(&log.stdout).contains("party.add"), "{log:?}");
+    let out = wrapped(wrapper, &sb.db, &["party", "add", "Port Authority"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("can only be read"), "{stderr}");
+    assert!(stderr.contains(why), "{stderr}");
+}
+
+#[test]
+fn a_mode_444_ledger_in_a_read_only_folder_can_be_read() {
+    let sb = shared_sandbox();
+    chmod(&sb.db, 0o444);
+    chmod(sb.dir.path(), 0o555);
+    reading_commands_work(&unprivileged(), &sb, "may not write its file");
+    chmod(sb.dir.path(), 0o777);
+    // No side files were left where they could not be.
+    assert!(!sb.dir.path().join("ledger.db-wal").exists());
+}
+
+#[test]
+fn a_ledger_on_a_read_only_mount_can_be_read() {
+    need("unshare", "README.md (util-linux)");
+    let sb = shared_sandbox();
+    let dir = sb.dir.path().to_str().unwrap().to_string();
+    let script = format!("mount -o bind,ro '{dir}' '{dir}' && exec \"$@\"");
+    let wrapper = ["unshare", "-rm", "sh", "-c", &script, "sh"];
+    reading_commands_work(&wrapper, &sb, "read-only file system");
+}
