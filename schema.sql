@@ -1,4 +1,4 @@
--- claimledger schema, version 5.
+-- claimledger schema, version 6.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 -- ---------------------------------------------------------------- the record
 
@@ -166,7 +166,8 @@ CREATE TABLE claims (
     status          TEXT    NOT NULL DEFAULT 'unverified' REFERENCES statuses (name),
     status_party_id INTEGER REFERENCES parties (id),
     seq             INTEGER NOT NULL REFERENCES journal (seq),
-    claimant_as     TEXT                   -- the claimant's name as the user typed it
+    claimant_as     TEXT,                  -- the claimant's name as the user typed it
+    withdrawn_seq   INTEGER REFERENCES journal (seq) -- the claim.withdraw entry, while withdrawn
 ) STRICT;
 CREATE INDEX claims_by_status ON claims (status);
 CREATE INDEX claims_by_claimant ON claims (claimant_id);
@@ -242,3 +243,41 @@ CREATE VIRTUAL TABLE claim_search USING fts5 (
     quotes,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- ---------------------------------------------------------------- corrections
+
+-- Every correction entry that touched a claim, so `audit` finds a claim's history.
+CREATE TABLE corrections (
+    seq      INTEGER NOT NULL REFERENCES journal (seq),
+    claim_id TEXT    NOT NULL REFERENCES claims (id),
+    kind     TEXT    NOT NULL,            -- claim.amend, claim.withdraw, ..., party.unmerge
+    PRIMARY KEY (claim_id, seq)
+) STRICT;
+
+-- Appearances taken back with `claim uncite`: the row as it was, and the entry that
+-- removed it (appearance ids are never reused).
+CREATE TABLE removed_appearances (
+    id         INTEGER PRIMARY KEY,
+    claim_id   TEXT    NOT NULL REFERENCES claims (id),
+    source     TEXT    NOT NULL REFERENCES sources (sha256),
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    exact      TEXT    NOT NULL,
+    quote      TEXT    NOT NULL,
+    seq        INTEGER NOT NULL REFERENCES journal (seq),
+    removed_seq INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+
+-- What each standing party merge moved, so that `party unmerge` can move it back: the
+-- merged party's names (by key), the claims it made, its conduit links ('C3:2'), its
+-- status events, the parties merged into it before, and the conduit links the merge
+-- collapsed (with the party and name they had).
+CREATE TABLE party_moves (
+    merge_seq INTEGER NOT NULL REFERENCES journal (seq),
+    what      TEXT    NOT NULL CHECK (what IN ('name', 'claimant', 'conduit', 'status_event',
+                                               'merged_party', 'dropped_conduit')),
+    target    TEXT    NOT NULL,
+    party_id  INTEGER REFERENCES parties (id),
+    party_as  TEXT,
+    PRIMARY KEY (merge_seq, what, target)
+) STRICT;

@@ -181,8 +181,11 @@ pub enum Error {
     #[error("the name '{name}' already belongs to {party}; parties are matched case-insensitively")]
     NameTaken { name: String, party: String },
 
-    #[error("unknown party kind '{kind}'; use one of: {}", crate::party::PartyKind::NAMES.join(", "))]
-    UnknownPartyKind { kind: String },
+    #[error("unknown party kind '{kind}'; use one of: {}", known.join(", "))]
+    UnknownPartyKind {
+        kind: String,
+        known: &'static [&'static str],
+    },
 
     #[error(
         "the claimant cannot also be a conduit of the same claim ('{0}'); list conduits with --via only"
@@ -211,6 +214,92 @@ pub enum Error {
 
     #[error("no claim matches those filters; check them with `claimledger list` first")]
     NothingMatches,
+
+    #[error("say why with --reason TEXT: every correction records its reason")]
+    EmptyReason,
+
+    #[error(
+        "claim {claim} is withdrawn; restore it first (`claimledger claim restore {claim} --reason TEXT`) to {action} it"
+    )]
+    ClaimWithdrawn { claim: String, action: &'static str },
+
+    #[error("claim {0} is already withdrawn; `claimledger audit {0}` shows when and why")]
+    AlreadyWithdrawn(String),
+
+    #[error("claim {0} is not withdrawn; there is nothing to restore")]
+    NotWithdrawn(String),
+
+    #[error("say what to change in claim {0}: --statement, --claimant, --via or --no-via, --said")]
+    NothingToAmend(String),
+
+    #[error("claim {0} already reads that way; nothing to amend")]
+    AmendChangesNothing(String),
+
+    #[error(
+        "that is the only appearance of claim {0}; a claim stays anchored somewhere: withdraw it instead (`claimledger claim withdraw {0} --reason TEXT`)"
+    )]
+    LastAppearance(String),
+
+    #[error(
+        "claim {claim} has no appearance {wanted}; it has {count} (`claimledger audit {claim}` numbers them)"
+    )]
+    NoSuchAppearance {
+        claim: String,
+        wanted: String,
+        count: usize,
+    },
+
+    #[error(
+        "this quote by {claimant} is already claim {existing} (source {short}, code points {start}..{end}); pass --duplicate if it is meant to be another claim, or cite it with `claimledger claim cite {existing}`"
+    )]
+    DuplicateClaim {
+        existing: String,
+        claimant: String,
+        short: String,
+        start: usize,
+        end: usize,
+    },
+
+    #[error(
+        "the name '{0}' did not come to its party by a merge that still stands; nothing to unmerge (`claimledger party show` lists a party's names)"
+    )]
+    NotMerged(String),
+
+    #[error(
+        "{short} is already stored as {document}@{version} with other {fields}; nothing written: change it with `claimledger source set {document}@{version}`{hint}"
+    )]
+    StoredMetadataDiffers {
+        short: String,
+        document: String,
+        version: i64,
+        fields: String,
+        hint: String,
+    },
+
+    #[error(
+        "{short} is already a version of document '{document}' ({document}@{version}); nothing to attach"
+    )]
+    AlreadyAttached {
+        short: String,
+        document: String,
+        version: i64,
+    },
+
+    #[error(
+        "{short} is {document}@{version}, one of {count} versions of its document; only a source that is the only version of its document can be attached to another"
+    )]
+    AttachVersioned {
+        short: String,
+        document: String,
+        version: i64,
+        count: i64,
+    },
+
+    #[error("say what to set: --title, --url, --publisher, --author or --published")]
+    NothingToSet,
+
+    #[error("document name '{name}' cannot be used: {why}")]
+    BadDocumentName { name: String, why: &'static str },
 
     /// Arguments whose combination makes no sense (exit code 2, like clap's own).
     #[error("{0}")]

@@ -83,6 +83,47 @@ pub struct Tracked {
     pub score: Option<u32>,
 }
 
+/// Metadata fields a `source.update` entry sets; fields not given are left as they were.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaUpdate {
+    /// The headline or title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where it was captured from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Who published it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Who wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// When it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+}
+
+impl MetaUpdate {
+    /// `field=value` for each field given, in a fixed order.
+    pub fn fields(&self) -> Vec<String> {
+        [
+            ("title", &self.title),
+            ("url", &self.url),
+            ("publisher", &self.publisher),
+            ("author", &self.author),
+            ("published", &self.published),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} \"{v}\"")))
+        .collect()
+    }
+
+    /// Whether no field is given.
+    pub fn is_empty(&self) -> bool {
+        self.fields().is_empty()
+    }
+}
+
 /// Every kind of change, with its payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
@@ -218,6 +259,95 @@ pub enum Event {
         /// A note.
         note: Option<String>,
     },
+    /// A claim was withdrawn: logged by mistake, or a duplicate. It stays in the ledger
+    /// (and in `audit`), out of the tables.
+    #[serde(rename = "claim.withdraw")]
+    ClaimWithdraw {
+        /// The claim.
+        claim: String,
+        /// Why.
+        reason: String,
+    },
+    /// A withdrawn claim stands again.
+    #[serde(rename = "claim.restore")]
+    ClaimRestore {
+        /// The claim.
+        claim: String,
+        /// Why.
+        reason: String,
+    },
+    /// A claim's own fields were corrected; only the fields given change.
+    #[serde(rename = "claim.amend")]
+    ClaimAmend {
+        /// The claim.
+        claim: String,
+        /// The new statement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        statement: Option<String>,
+        /// The new claimant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        claimant: Option<PartyRef>,
+        /// The new conduit chain, outermost last (empty: none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<Vec<PartyRef>>,
+        /// The new date said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        said: Option<String>,
+        /// Why.
+        reason: String,
+    },
+    /// An appearance recorded by mistake was taken back.
+    #[serde(rename = "claim.uncite")]
+    ClaimUncite {
+        /// The claim.
+        claim: String,
+        /// The appearance removed.
+        appearance: i64,
+        /// Its source version (full SHA-256).
+        source: String,
+        /// Its span start, in code points.
+        start: usize,
+        /// Its span end.
+        end: usize,
+        /// Why.
+        reason: String,
+    },
+    /// A party merge was undone: the merged party's names, claims, conduit links and status
+    /// events that the merge moved go back to it.
+    #[serde(rename = "party.unmerge")]
+    PartyUnmerge {
+        /// The party that stands on its own again.
+        party: PartyRef,
+        /// The party it had been merged into.
+        from: PartyRef,
+        /// The party.merge entry undone.
+        merge: i64,
+        /// Why.
+        reason: String,
+    },
+    /// A source version's metadata was filled in or corrected; only the fields given change.
+    #[serde(rename = "source.update")]
+    SourceUpdate {
+        /// The source version (full SHA-256).
+        sha256: String,
+        /// The fields that change.
+        #[serde(flatten)]
+        meta: MetaUpdate,
+    },
+    /// A stored source version became a version of another document.
+    #[serde(rename = "source.attach")]
+    SourceAttach {
+        /// The source version (full SHA-256).
+        sha256: String,
+        /// The document it joins.
+        document: i64,
+        /// That document's name.
+        document_name: String,
+        /// Its number among that document's versions.
+        version: i64,
+        /// The document it leaves (which, left with no version, is gone).
+        from_document: i64,
+    },
 }
 
 impl Event {
@@ -235,6 +365,13 @@ impl Event {
             Event::ClaimCite { .. } => "claim.cite",
             Event::AppearanceTrack { .. } => "appearance.track",
             Event::StatusSet { .. } => "status.set",
+            Event::ClaimWithdraw { .. } => "claim.withdraw",
+            Event::ClaimRestore { .. } => "claim.restore",
+            Event::ClaimAmend { .. } => "claim.amend",
+            Event::ClaimUncite { .. } => "claim.uncite",
+            Event::PartyUnmerge { .. } => "party.unmerge",
+            Event::SourceUpdate { .. } => "source.update",
+            Event::SourceAttach { .. } => "source.attach",
         }
     }
 
@@ -318,6 +455,62 @@ impl Event {
                 Some(by) => format!("{claim} {status} by {}", by.typed),
                 None => format!("{claim} {status}"),
             },
+            Event::ClaimWithdraw { claim, reason } => format!("{claim} withdrawn: {reason}"),
+            Event::ClaimRestore { claim, reason } => format!("{claim} restored: {reason}"),
+            Event::ClaimAmend {
+                claim,
+                statement,
+                claimant,
+                via,
+                said,
+                reason,
+            } => {
+                let mut what = Vec::new();
+                if statement.is_some() {
+                    what.push("statement".to_string());
+                }
+                if let Some(c) = claimant {
+                    what.push(format!("claimant {}", c.typed));
+                }
+                if via.is_some() {
+                    what.push("conduits".to_string());
+                }
+                if let Some(d) = said {
+                    what.push(format!("said {d}"));
+                }
+                format!("{claim} amended ({}): {reason}", what.join(", "))
+            }
+            Event::ClaimUncite {
+                claim,
+                source,
+                start,
+                end,
+                reason,
+                ..
+            } => format!(
+                "{claim} no longer in {} at {start}..{end}: {reason}",
+                crate::source::short(source)
+            ),
+            Event::PartyUnmerge {
+                party,
+                from,
+                reason,
+                ..
+            } => format!("{} unmerged from {}: {reason}", party.typed, from.typed),
+            Event::SourceUpdate { sha256, meta } => format!(
+                "{} metadata: {}",
+                crate::source::short(sha256),
+                meta.fields().join(", ")
+            ),
+            Event::SourceAttach {
+                sha256,
+                document_name,
+                version,
+                ..
+            } => format!(
+                "{} attached as {document_name}@{version}",
+                crate::source::short(sha256)
+            ),
         }
     }
 

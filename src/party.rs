@@ -58,6 +58,7 @@ impl PartyKind {
             _ => {
                 return Err(Error::UnknownPartyKind {
                     kind: text.to_string(),
+                    known: PartyKind::NAMES,
                 });
             }
         })

@@ -19,6 +19,13 @@ pub struct Status {
     pub builtin: bool,
 }
 
+/// A status is a finding about a standing claim: a withdrawn claim (logged by mistake, or
+/// a duplicate) takes no new status until it is restored, so nobody reads a verdict on a
+/// claim the tables no longer show.
+pub fn check_settable(claim: &str, standing: crate::claim::Standing) -> crate::error::Result<()> {
+    standing.check_open(claim, "set a status on")
+}
+
 /// The status every claim has until a status is set.
 pub const DEFAULT_STATUS: &str = "unverified";
 

@@ -2,9 +2,10 @@
 
 use std::process::ExitCode;
 
+use super::safe::terminal;
 use super::{Ctx, Format};
 use crate::anchor::one_line;
-use crate::ledger::Audit;
+use crate::ledger::{Audit, Change};
 use crate::source::short;
 
 /// A claim's full provenance: where it appears, whether the bytes still check out, its
@@ -36,6 +37,19 @@ fn ok(ctx: &Ctx, good: bool, yes: &str, no: &str) -> String {
 fn render(a: &Audit, ctx: &Ctx) -> String {
     let c = &a.claim;
     let mut out = format!("{}  {}\n", ctx.paint(&c.id, "1"), c.statement);
+    if c.withdrawn_seq.is_some() {
+        let why = a
+            .corrections
+            .iter()
+            .rev()
+            .find(|k| k.kind == "claim.withdraw")
+            .map(|k| format!(": {}", terminal(&k.reason)))
+            .unwrap_or_default();
+        out += &format!(
+            "  {}{why}\n",
+            ctx.paint("WITHDRAWN (not in list or summary)", "1;31")
+        );
+    }
 
     // Who said it, and through whom it reached the page.
     let mut who = c.claimant.clone();
@@ -153,6 +167,35 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
         }
     }
 
+    // Corrections: what changed, who, when, why.
+    if !a.corrections.is_empty() || !a.removed_appearances.is_empty() {
+        out += &format!("\n{}\n", ctx.paint("Corrections", "1"));
+    }
+    for k in &a.corrections {
+        out += &format!(
+            "  {}  {}, by {} (#{})\n",
+            k.time,
+            correction_verb(&k.kind),
+            terminal(&k.actor),
+            k.seq
+        );
+        for change in &k.changes {
+            out += &format!("      {}\n", change_line(change));
+        }
+        out += &format!("      reason: {}\n", terminal(&k.reason));
+    }
+    for r in &a.removed_appearances {
+        out += &format!(
+            "  removed appearance (recorded #{}, removed #{}): {} at {}..{} \"{}\"\n",
+            r.seq,
+            r.removed_seq,
+            short(&r.source),
+            r.start,
+            r.end,
+            terminal(&one_line(&r.exact))
+        );
+    }
+
     // The record behind all of it.
     out += &format!(
         "\n{}\n",
@@ -174,4 +217,26 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
         );
     }
     out
+}
+
+/// What a correction entry did, in words.
+pub(super) fn correction_verb(kind: &str) -> &'static str {
+    match kind {
+        "claim.amend" => "amended",
+        "claim.withdraw" => "withdrawn",
+        "claim.restore" => "restored",
+        "claim.uncite" => "appearance removed",
+        "party.unmerge" => "party unmerged",
+        _ => "corrected",
+    }
+}
+
+/// One change on one line: `claimant: "Russian MOD" → "Ukrainian MOD"`.
+pub(super) fn change_line(c: &Change) -> String {
+    format!(
+        "{}: \"{}\" → \"{}\"",
+        c.field,
+        terminal(&one_line(&c.from)),
+        terminal(&one_line(&c.to))
+    )
 }

@@ -1,9 +1,12 @@
-//! `claimledger claim add|cite`: record claims anchored in sources.
+//! `claimledger claim add|cite|amend|withdraw|restore|uncite`: record claims anchored in
+//! sources, and correct them.
 
 use std::process::ExitCode;
 
+use super::safe::terminal;
 use super::{Ctx, Format};
-use crate::ledger::{ClaimRecorded, NewClaim, NewStatus};
+use crate::claim::Amendment;
+use crate::ledger::{ClaimRecorded, Corrected, NewClaim, NewStatus};
 use crate::source::short;
 
 /// Claim subcommands.
@@ -13,6 +16,61 @@ pub enum Command {
     Add(AddArgs),
     /// Record another appearance of a claim (the same claim in another place)
     Cite(CiteArgs),
+    /// Correct a claim's statement, claimant, conduits or date said
+    Amend(AmendArgs),
+    /// Withdraw a claim logged by mistake or a duplicate (it leaves the tables)
+    Withdraw(ReasonArgs),
+    /// Restore a withdrawn claim
+    Restore(ReasonArgs),
+    /// Take back an appearance recorded by mistake (undoes a wrong `claim cite`)
+    Uncite(UnciteArgs),
+}
+
+/// `claim amend`.
+#[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    /// The claim id (C1, C2, ...)
+    claim: String,
+    /// The corrected wording of the claim
+    #[arg(long)]
+    statement: Option<String>,
+    /// The right claimant (any name or alias; a new name creates a party)
+    #[arg(long)]
+    claimant: Option<String>,
+    /// The whole corrected conduit chain, in order, outermost last (repeatable)
+    #[arg(long = "via", value_name = "PARTY", conflicts_with = "no_via")]
+    via: Vec<String>,
+    /// The claim reached the page through nobody: remove its conduits
+    #[arg(long)]
+    no_via: bool,
+    /// When it was said (YYYY-MM-DD or RFC 3339)
+    #[arg(long)]
+    said: Option<String>,
+    /// Why (recorded in the journal and shown by `audit`)
+    #[arg(long)]
+    reason: String,
+}
+
+/// `claim withdraw` and `claim restore`.
+#[derive(Debug, clap::Args)]
+pub struct ReasonArgs {
+    /// The claim id (C1, C2, ...)
+    claim: String,
+    /// Why (recorded in the journal and shown by `audit`)
+    #[arg(long)]
+    reason: String,
+}
+
+/// `claim uncite`.
+#[derive(Debug, clap::Args)]
+pub struct UnciteArgs {
+    /// The claim id (C1, C2, ...)
+    claim: String,
+    /// Which appearance, by its number in `claimledger audit CLAIM` (1, 2, ...)
+    appearance: String,
+    /// Why (recorded in the journal and shown by `audit`)
+    #[arg(long)]
+    reason: String,
 }
 
 /// `claim add`.
@@ -93,6 +151,34 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Cite(args) => {
             ledger.cite_claim(&args.claim, &args.source, &args.quote, args.occurrence)?
         }
+        Command::Amend(args) => {
+            let amendment = Amendment {
+                statement: args.statement,
+                claimant: args.claimant,
+                via: if args.no_via {
+                    Some(Vec::new())
+                } else if args.via.is_empty() {
+                    None
+                } else {
+                    Some(args.via)
+                },
+                said: args.said,
+            };
+            let done = ledger.amend_claim(&args.claim, amendment, &args.reason)?;
+            return print_corrected(&done, ctx);
+        }
+        Command::Withdraw(args) => {
+            let done = ledger.withdraw_claim(&args.claim, &args.reason)?;
+            return print_corrected(&done, ctx);
+        }
+        Command::Restore(args) => {
+            let done = ledger.restore_claim(&args.claim, &args.reason)?;
+            return print_corrected(&done, ctx);
+        }
+        Command::Uncite(args) => {
+            let done = ledger.uncite_claim(&args.claim, &args.appearance, &args.reason)?;
+            return print_corrected(&done, ctx);
+        }
     };
     print_recorded(&recorded, ctx)?;
     Ok(ExitCode::SUCCESS)
@@ -134,4 +220,30 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
             ctx.emit(&out)
         }
     }
+}
+
+/// What a correction did: the claim and each change, before → after.
+fn print_corrected(c: &Corrected, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    for name in &c.new_parties {
+        ctx.note(&format!(
+            "new party '{}' (say what it is with `claimledger party set \"{}\" --kind K`)",
+            terminal(name),
+            terminal(name)
+        ));
+    }
+    match ctx.format {
+        Format::Json => ctx.emit_json(c)?,
+        _ if ctx.quiet => ctx.emit(&format!("{}\n", c.id))?,
+        _ => {
+            let what = super::audit::correction_verb(&c.correction.kind);
+            let mut out = format!("{}  {what}\n", ctx.paint(&c.id, "1"));
+            for change in &c.correction.changes {
+                out += &format!("    {}\n", super::audit::change_line(change));
+            }
+            out += &format!("    reason: {}\n", terminal(&c.correction.reason));
+            out += &format!("    journal entry #{}\n", c.correction.seq);
+            ctx.emit(&out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::Ctx;
 use super::output::status_color;
 use crate::ledger::ListQuery;
-use crate::store::queries::ClaimSort;
+use crate::store::queries::{ClaimSort, Withdrawn};
 
 /// The status table: every claim with who made it, through whom, and where it stands.
 #[derive(Debug, clap::Args)]
@@ -15,6 +15,30 @@ pub struct Args {
     /// Order of the rows
     #[arg(long, value_enum, default_value_t = Sort::Id)]
     sort: Sort,
+    #[command(flatten)]
+    shown: Shown,
+}
+
+/// Whether withdrawn claims are shown: shared by `list` and `summary`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Shown {
+    /// Only withdrawn claims
+    #[arg(long, conflicts_with = "all")]
+    withdrawn: bool,
+    /// Withdrawn claims too
+    #[arg(long)]
+    all: bool,
+}
+
+impl Shown {
+    /// The library's form of these flags.
+    pub fn pick(&self) -> Withdrawn {
+        match (self.withdrawn, self.all) {
+            (true, _) => Withdrawn::Only,
+            (_, true) => Withdrawn::Included,
+            _ => Withdrawn::Excluded,
+        }
+    }
 }
 
 /// Which claims: shared by `list` and `status set --all-matching`.
@@ -84,6 +108,7 @@ impl Filters {
             search: self.search.clone(),
             missing: self.missing,
             sort,
+            withdrawn: Withdrawn::Excluded,
         }
     }
 }
@@ -108,7 +133,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Sort::Claimant => ClaimSort::Claimant,
         Sort::Said => ClaimSort::Said,
     };
-    let claims = ctx.open()?.list(&args.filters.query(sort))?;
+    let shown = args.shown.pick();
+    let mut query = args.filters.query(sort);
+    query.withdrawn = shown;
+    let claims = ctx.open()?.list(&query)?;
     if ctx.format == super::Format::Table && claims.is_empty() {
         ctx.note("no claims match");
         return Ok(ExitCode::SUCCESS);
@@ -128,7 +156,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     c.status_label.clone(),
                     c.said.clone().unwrap_or_default(),
                     c.latest.clone().unwrap_or_default(),
+                    c.withdrawn.to_string(),
                 ]
+            })
+            .map(|mut row: Vec<String>| {
+                if shown == Withdrawn::Excluded {
+                    row.pop();
+                }
+                row
             })
             .collect();
         let header = [
@@ -140,8 +175,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             "status_label",
             "said",
             "latest",
+            "withdrawn",
         ];
-        ctx.emit_csv(&header, &rows)?;
+        let header = if shown == Withdrawn::Excluded {
+            &header[..header.len() - 1]
+        } else {
+            &header[..]
+        };
+        ctx.emit_csv(header, &rows)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows = claims
@@ -151,12 +192,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             for conduit in &c.via {
                 who += &format!(" via {conduit}");
             }
-            let mut row = vec![
-                c.id.clone(),
-                c.statement.clone(),
-                who,
-                c.status_label.clone(),
-            ];
+            let status = if c.withdrawn {
+                format!("withdrawn ({})", c.status_label)
+            } else {
+                c.status_label.clone()
+            };
+            let mut row = vec![c.id.clone(), c.statement.clone(), who, status];
             if show_latest {
                 row.push(c.latest.clone().unwrap_or_else(|| "—".to_string()));
             }

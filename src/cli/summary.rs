@@ -6,11 +6,14 @@ use super::{Ctx, Format};
 
 /// Claims by status × claimant, with totals.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    shown: super::list::Shown,
+}
 
 /// Runs `summary`.
-pub fn run(_args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let summary = ctx.open()?.summary()?;
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let summary = ctx.open()?.summary(args.shown.pick())?;
     if ctx.format == Format::Json {
         ctx.emit_json(&summary)?;
         return Ok(ExitCode::SUCCESS);

@@ -8,7 +8,9 @@ use crate::claim;
 use crate::error::{Error, Result};
 use crate::journal::Entry;
 use crate::source;
-use crate::store::queries::{AppearanceRow, ClaimCore, SourceRow, StatusEventRow};
+use crate::store::queries::{
+    AppearanceRow, ClaimCore, RemovedAppearanceRow, SourceRow, StatusEventRow,
+};
 
 /// A claim's full provenance.
 #[derive(Debug, Clone, Serialize)]
@@ -20,8 +22,12 @@ pub struct Audit {
     pub appearances: Vec<AuditAppearance>,
     /// How each appearance fares in every version of its document.
     pub versions: Vec<VersionState>,
+    /// Appearances taken back with `claim uncite`.
+    pub removed_appearances: Vec<RemovedAppearanceRow>,
     /// Status events, oldest first.
     pub history: Vec<StatusEventRow>,
+    /// Corrections (amended, withdrawn, restored, uncited, unmerged), oldest first.
+    pub corrections: Vec<super::CorrectionOut>,
     /// The journal entries behind all of it.
     pub entries: Vec<AuditEntry>,
 }
@@ -159,9 +165,32 @@ impl Ledger {
             });
         }
         let history = tx.status_history(&core.id)?;
+        let removed_appearances = tx.removed_appearances(&core.id)?;
         let checkpoint = crate::store::merkle::latest_checkpoint(&tx)?;
-        let entries = tx
-            .entries_at(&tx.claim_entry_seqs(&core.id)?)?
+        // Its own entries, its corrections, and the appearances it no longer has.
+        let mut seqs = tx.claim_entry_seqs(&core.id)?;
+        seqs.extend(tx.correction_seqs(&core.id)?);
+        seqs.extend(removed_appearances.iter().map(|r| r.seq));
+        seqs.sort_unstable();
+        seqs.dedup();
+        let all = tx.entries_at(&seqs)?;
+        let own: Vec<Entry> = all
+            .iter()
+            .filter(|(e, _)| {
+                e.seq == core.seq
+                    || matches!(
+                        e.event,
+                        crate::journal::Event::ClaimAmend { .. }
+                            | crate::journal::Event::ClaimWithdraw { .. }
+                            | crate::journal::Event::ClaimRestore { .. }
+                            | crate::journal::Event::ClaimUncite { .. }
+                            | crate::journal::Event::PartyUnmerge { .. }
+                    )
+            })
+            .map(|(e, _)| e.clone())
+            .collect();
+        let corrections = super::corrections::history(&tx, &own)?;
+        let entries = all
             .into_iter()
             .map(|(entry, hash)| AuditEntry {
                 hash_ok: entry.hash() == hash,
@@ -178,7 +207,9 @@ impl Ledger {
             claim: core,
             appearances,
             versions,
+            removed_appearances,
             history,
+            corrections,
             entries,
         })
     }

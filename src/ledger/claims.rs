@@ -159,6 +159,7 @@ impl Ledger {
         let tx = self.store.begin_write()?;
         let time = dates::now();
         let core = tx.claim(number, claim_ref)?;
+        core.standing().check_open(&core.id, "cite")?;
         let source = tx.resolve_source(source_ref)?;
         let text = load_text(&tx, &source)?;
         let anchor = with_text(&tx, &source.sha256, &text, |t| {

@@ -136,7 +136,8 @@ impl Ledger {
                 let mut out: Vec<(i64, String)> = Vec::new();
                 for id in ids {
                     let number = claim::parse_id(id)?;
-                    tx.claim(number, id)?;
+                    let core = tx.claim(number, id)?;
+                    crate::status::check_settable(&core.id, core.standing())?;
                     if !out.iter().any(|(n, _)| *n == number) {
                         out.push((number, id.clone()));
                     }

@@ -6,7 +6,7 @@ use super::*;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::store::Tx;
-use crate::store::queries::{ClaimFilter, ClaimRow, ClaimSort};
+use crate::store::queries::{ClaimFilter, ClaimRow, ClaimSort, Withdrawn};
 
 /// What the status table shows: filters as the user typed them, and an order.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +31,8 @@ pub struct ListQuery {
     pub missing: bool,
     /// The order.
     pub sort: ClaimSort,
+    /// Standing claims (the default), withdrawn ones, or both.
+    pub withdrawn: Withdrawn,
 }
 
 /// Claims counted by status and claimant.
@@ -74,10 +76,11 @@ impl Ledger {
         tx.claims(&filter)
     }
 
-    /// Claims counted by status and by claimant.
-    pub fn summary(&mut self) -> Result<Summary> {
+    /// Claims counted by status and by claimant (standing claims, unless `withdrawn` says
+    /// otherwise).
+    pub fn summary(&mut self, withdrawn: Withdrawn) -> Result<Summary> {
         let tx = self.store.begin_read()?;
-        let counts = tx.claim_counts()?;
+        let counts = tx.claim_counts(withdrawn)?;
         let vocabulary = tx.statuses()?;
         let mut statuses: Vec<StatusCount> = vocabulary
             .iter()
@@ -149,5 +152,6 @@ pub(super) fn resolve_filter(tx: &Tx, q: &ListQuery) -> Result<ClaimFilter> {
         until: day("--until", &q.until)?,
         search: q.search.clone(),
         sort: q.sort,
+        withdrawn: q.withdrawn,
     })
 }

@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -24,7 +24,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003-merkle.sql"),
     include_str!("../../migrations/004-attribution.sql"),
     include_str!("../../migrations/005-normalized-texts.sql"),
+    CORRECTIONS,
 ];
+
+/// The corrections migration (claims withdrawn, appearances removed, merges undone).
+const CORRECTIONS: &str = include_str!("../../migrations/007-corrections.sql");
 
 /// Creates the schema in an empty database.
 pub fn create(conn: &Connection) -> Result<()> {
@@ -42,12 +46,65 @@ pub fn upgrade(conn: &Connection, version: i64) -> Result<()> {
                 // SQL cannot hash: build the Merkle tree of the entries written so far.
                 super::merkle::backfill(conn)?;
             }
+            if *script == CORRECTIONS {
+                // What earlier merges moved comes from replaying them (SQL cannot).
+                backfill_party_moves(conn)?;
+            }
             if from + 1 == 4 {
                 // Version 4 folds apostrophes, quotes, dashes and ß in name lookup keys.
                 rekey_party_names(conn)?;
             }
             conn.pragma_update(None, "user_version", from + 1)?;
         }
+    }
+    Ok(())
+}
+
+/// Fills `party_moves` for the merges a ledger recorded before it existed: the journal is
+/// replayed into a private in-memory ledger (only when there is a merge to replay) and
+/// the table copied from it.
+fn backfill_party_moves(conn: &Connection) -> Result<()> {
+    let merges: i64 = conn.query_row(
+        "SELECT count(*) FROM journal WHERE kind = 'party.merge'",
+        [],
+        |r| r.get(0),
+    )?;
+    if merges == 0 {
+        return Ok(());
+    }
+    let replay = Connection::open_in_memory()?;
+    replay.pragma_update(None, "foreign_keys", "OFF")?;
+    create(&replay)?;
+    replay.execute_batch("BEGIN")?;
+    let mut stmt =
+        conn.prepare("SELECT seq, time, actor, kind, payload FROM journal ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let kind: String = row.get(3)?;
+        let payload: String = row.get(4)?;
+        let event = crate::journal::Event::from_parts(&kind, &payload)
+            .map_err(|reason| crate::error::Error::BadEntry { seq, reason })?;
+        let entry = crate::journal::Entry {
+            seq,
+            time: row.get(1)?,
+            actor: row.get(2)?,
+            event,
+        };
+        super::project::apply(&replay, &entry)?;
+    }
+    type Move = (i64, String, String, Option<i64>, Option<String>);
+    let moves: Vec<Move> = replay
+        .prepare("SELECT merge_seq, what, target, party_id, party_as FROM party_moves")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut insert = conn.prepare(
+        "INSERT INTO party_moves (merge_seq, what, target, party_id, party_as) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for m in moves {
+        insert.execute(rusqlite::params![m.0, m.1, m.2, m.3, m.4])?;
     }
     Ok(())
 }

@@ -142,6 +142,8 @@ pub struct ClaimRow {
     /// How the claim's quote fares in the latest version of its document, when that is not
     /// the version it was recorded in (the worst over its appearances); None otherwise.
     pub latest: Option<String>,
+    /// Whether the claim was withdrawn (shown only with `list --withdrawn` or `--all`).
+    pub withdrawn: bool,
 }
 
 /// Filters of the status table; all given ones must hold.
@@ -167,6 +169,31 @@ pub struct ClaimFilter {
     pub search: Option<String>,
     /// Order of the rows.
     pub sort: ClaimSort,
+    /// Standing claims, withdrawn ones, or both.
+    pub withdrawn: Withdrawn,
+}
+
+/// Which claims the tables show, by whether they were withdrawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Withdrawn {
+    /// Claims that stand (the default).
+    #[default]
+    Excluded,
+    /// Only withdrawn claims.
+    Only,
+    /// Both.
+    Included,
+}
+
+impl Withdrawn {
+    /// The SQL condition on claims `c`.
+    fn condition(self) -> &'static str {
+        match self {
+            Withdrawn::Excluded => " AND c.withdrawn_seq IS NULL",
+            Withdrawn::Only => " AND c.withdrawn_seq IS NOT NULL",
+            Withdrawn::Included => "",
+        }
+    }
 }
 
 /// Orders of the status table.
@@ -301,6 +328,34 @@ pub struct ClaimCore {
     pub status_label: String,
     /// Journal entry that recorded it.
     pub seq: i64,
+    /// The claim.withdraw entry, while the claim is withdrawn.
+    pub withdrawn_seq: Option<i64>,
+}
+
+impl ClaimCore {
+    /// Whether the claim stands or was withdrawn.
+    pub fn standing(&self) -> crate::claim::Standing {
+        crate::claim::Standing::of(self.withdrawn_seq.is_some())
+    }
+}
+
+/// An appearance taken back with `claim uncite`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedAppearanceRow {
+    /// Its id.
+    pub id: i64,
+    /// Source version.
+    pub source: String,
+    /// Start, in code points.
+    pub start: i64,
+    /// End, exclusive.
+    pub end: i64,
+    /// Exact text.
+    pub exact: String,
+    /// The entry that recorded it.
+    pub seq: i64,
+    /// The entry that removed it.
+    pub removed_seq: i64,
 }
 
 impl Tx<'_> {
@@ -469,7 +524,11 @@ impl Tx<'_> {
             IdTable::Documents => "SELECT coalesce(max(id), 0) + 1 FROM documents",
             IdTable::Parties => "SELECT coalesce(max(id), 0) + 1 FROM parties",
             IdTable::Claims => "SELECT coalesce(max(number), 0) + 1 FROM claims",
-            IdTable::Appearances => "SELECT coalesce(max(id), 0) + 1 FROM appearances",
+            // Removed appearances keep their ids: the journal names them.
+            IdTable::Appearances => {
+                "SELECT max(coalesce((SELECT max(id) FROM appearances), 0),
+                            coalesce((SELECT max(id) FROM removed_appearances), 0)) + 1"
+            }
         };
         Ok(self.query_row(sql, [], |r| r.get(0))?)
     }
@@ -557,12 +616,14 @@ impl Tx<'_> {
     }
 
     /// Claims counted by claimant and status: (claimant, status name, count).
-    pub fn claim_counts(&self) -> Result<Vec<(String, String, i64)>> {
+    pub fn claim_counts(&self, withdrawn: Withdrawn) -> Result<Vec<(String, String, i64)>> {
         Ok(self
-            .prepare(
+            .prepare(&format!(
                 "SELECT p.name, c.status, count(*) FROM claims c JOIN parties p ON p.id = c.claimant_id
+                 WHERE 1 = 1{}
                  GROUP BY p.id, c.status ORDER BY p.name COLLATE NOCASE, c.status",
-            )?
+                withdrawn.condition()
+            ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?)
     }
@@ -601,7 +662,7 @@ impl Tx<'_> {
         let core = self
             .query_row(
                 "SELECT c.id, c.statement, p.name, p.id, c.said, c.status, s.label, bp.name, c.seq,
-                    c.claimant_as
+                    c.claimant_as, c.withdrawn_seq
                  FROM claims c JOIN parties p ON p.id = c.claimant_id
                  JOIN statuses s ON s.name = c.status
                  LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -621,6 +682,7 @@ impl Tx<'_> {
                         status: r.get(5)?,
                         status_label: crate::status::phrase(&label, by.as_deref()),
                         seq: r.get(8)?,
+                        withdrawn_seq: r.get(10)?,
                     })
                 },
             )
@@ -656,11 +718,12 @@ impl Tx<'_> {
                                       WHERE x.document_id = s.document_id AND x.is_text)
                  LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
                  WHERE a.claim_id = c.id) AS latest,
-                {DAY_SAID} AS day_said
+                {DAY_SAID} AS day_said, c.withdrawn_seq IS NOT NULL
              FROM claims c JOIN parties p ON p.id = c.claimant_id
              JOIN statuses s ON s.name = c.status
              LEFT JOIN parties bp ON bp.id = c.status_party_id
-             WHERE 1 = 1",
+             WHERE 1 = 1{}",
+            filter.withdrawn.condition()
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(status) = &filter.status {
@@ -750,6 +813,7 @@ impl Tx<'_> {
                         }
                         .to_string()
                     }),
+                    withdrawn: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -897,6 +961,93 @@ impl Tx<'_> {
                 r.get(0)
             })
             .optional()?)
+    }
+}
+
+/// Reads for corrections (issue 10).
+impl Tx<'_> {
+    /// The correction entries filed under a claim (amend, withdraw, restore, uncite,
+    /// unmerge), in order.
+    pub fn correction_seqs(&self, claim: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .prepare_cached("SELECT seq FROM corrections WHERE claim_id = ?1 ORDER BY seq")?
+            .query_map(params![claim], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A claim's removed appearances, in the order they were recorded.
+    pub fn removed_appearances(&self, claim: &str) -> Result<Vec<RemovedAppearanceRow>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT id, source, start, end, exact, seq, removed_seq FROM removed_appearances
+                 WHERE claim_id = ?1 ORDER BY id",
+            )?
+            .query_map(params![claim], |r| {
+                Ok(RemovedAppearanceRow {
+                    id: r.get(0)?,
+                    source: r.get(1)?,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    exact: r.get(4)?,
+                    seq: r.get(5)?,
+                    removed_seq: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A standing claim by this claimant with an appearance at exactly this span.
+    pub fn duplicate_claim(
+        &self,
+        claimant: i64,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .query_row(
+                "SELECT c.id FROM appearances a JOIN claims c ON c.id = a.claim_id
+                 WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.claimant_id = ?4
+                    AND c.withdrawn_seq IS NULL
+                 ORDER BY c.number LIMIT 1",
+                params![source, start as i64, end as i64, claimant],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The latest standing merge that brought the name (by its key) to its party now:
+    /// (merge entry, the party merged then, the party it was merged into).
+    pub fn merge_of_name(&self, name: &str) -> Result<Option<(i64, i64, i64)>> {
+        Ok(self
+            .query_row(
+                "SELECT m.merge_seq, p.id, p.merged_into FROM party_moves m
+                 JOIN parties p ON p.merged_seq = m.merge_seq
+                 WHERE m.what = 'name' AND m.target = ?1
+                 ORDER BY m.merge_seq DESC LIMIT 1",
+                params![name_key(name)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    /// A party's display name by id, merged or not.
+    pub fn party_name(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .query_row("SELECT name FROM parties WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// The ids of a claim's conduits, outermost last.
+    pub fn conduit_ids(&self, claim: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT party_id FROM claim_conduits WHERE claim_id = ?1 ORDER BY position",
+            )?
+            .query_map(params![claim], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 }
 

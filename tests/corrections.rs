@@ -1,0 +1,358 @@
+//! Corrections (issue 10): amend, withdraw, restore, uncite, unmerge, source set/attach,
+//! and refused duplicates. Each correction is a new journal entry, shows in `list` and
+//! `audit`, and `verify` replays it; each bad input leaves the ledger exactly as it was.
+
+mod common;
+
+use common::{ARTICLE_V1, Sandbox};
+use serde_json::Value;
+
+const STRIKE: &str = "had destroyed at least 40\u{a0}enemy fighters";
+const CLIPS: &str = "geolocated two clips of the strike";
+const CHAPEL: &str = "a roadside chapel and a row of poplars";
+
+/// A ledger with C1 (the MoD's strike figure) and C2 (Lantern Maps' geolocation).
+fn ledger() -> (Sandbox, String) {
+    let sb = Sandbox::new();
+    let sha = sb.add_source("report-v1.txt", ARTICLE_V1);
+    sb.ok(&["party", "add", "Orvenian MoD", "--alias", "the MoD"]);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        STRIKE,
+        "--claimant",
+        "the MoD",
+    ]);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        CLIPS,
+        "--claimant",
+        "Lantern Maps",
+        "--via",
+        "Chirrup",
+    ]);
+    (sb, sha)
+}
+
+/// The last journal entry: (kind, payload, actor).
+fn last_entry(sb: &Sandbox) -> (String, Value, String) {
+    let (kind, payload, actor): (String, String, String) = sb
+        .sql()
+        .query_row(
+            "SELECT kind, payload, actor FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    (kind, serde_json::from_str(&payload).unwrap(), actor)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `verify` replays the journal and finds the tables as the projection makes them.
+fn verify_ok(sb: &Sandbox) {
+    let report = sb.json(&["verify"]);
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+}
+
+#[test]
+fn withdraw_takes_a_claim_out_of_the_tables_and_restore_brings_it_back() {
+    let (sb, _) = ledger();
+    let out = sb.ok(&["claim", "withdraw", "C2", "--reason", "logged by mistake"]);
+    assert!(out.starts_with("C2  withdrawn"), "{out}");
+    let (kind, payload, actor) = last_entry(&sb);
+    assert_eq!(kind, "claim.withdraw");
+    assert_eq!(
+        payload,
+        serde_json::json!({"claim": "C2", "reason": "logged by mistake"})
+    );
+    assert_eq!(actor, "tester");
+
+    assert_eq!(ids(&sb.json(&["list"])), ["C1"]);
+    assert_eq!(ids(&sb.json(&["list", "--withdrawn"])), ["C2"]);
+    assert_eq!(ids(&sb.json(&["list", "--all"])), ["C1", "C2"]);
+    assert_eq!(sb.json(&["list", "--all"])[1]["withdrawn"], true);
+    let table = sb.ok(&["list", "--all"]);
+    assert!(table.contains("withdrawn (unverified)"), "{table}");
+    assert!(!sb.ok(&["list"]).contains("Lantern"));
+    let csv = sb.ok(&["list", "--all", "--csv"]);
+    assert!(csv.lines().next().unwrap().ends_with(",withdrawn"), "{csv}");
+    assert!(csv.contains(",true"), "{csv}");
+    assert_eq!(sb.json(&["summary"])["total"], 1);
+    assert_eq!(sb.json(&["summary", "--all"])["total"], 2);
+    assert_eq!(sb.json(&["summary", "--withdrawn"])["total"], 1);
+    assert!(!sb.ok(&["summary"]).contains("Lantern Maps"));
+    // status set --all-matching never touches a withdrawn claim.
+    sb.ok(&[
+        "status",
+        "set",
+        "--all-matching",
+        "--status",
+        "unverified",
+        "unconfirmed",
+    ]);
+    assert_eq!(sb.json(&["list", "--withdrawn"])[0]["status"], "unverified");
+
+    let audit = sb.ok(&["audit", "C2"]);
+    assert!(
+        audit.contains("WITHDRAWN (not in list or summary): logged by mistake"),
+        "{audit}"
+    );
+    assert!(audit.contains("withdrawn, by tester (#"), "{audit}");
+    assert!(audit.contains("reason: logged by mistake"), "{audit}");
+    assert!(audit.contains("claim.withdraw"), "{audit}");
+    let json = sb.json(&["audit", "C2"]);
+    assert_eq!(json["corrections"][0]["kind"], "claim.withdraw");
+    assert_eq!(json["corrections"][0]["actor"], "tester");
+    assert_eq!(json["corrections"][0]["changes"][0]["to"], "withdrawn");
+    assert!(json["withdrawn_seq"].is_i64());
+    verify_ok(&sb);
+
+    sb.ok(&[
+        "claim",
+        "restore",
+        "C2",
+        "--reason",
+        "it was a real claim after all",
+    ]);
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "claim.restore");
+    assert_eq!(payload["reason"], "it was a real claim after all");
+    assert_eq!(ids(&sb.json(&["list"])), ["C1", "C2"]);
+    assert!(
+        sb.json(&["list", "--withdrawn"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let json = sb.json(&["audit", "C2"]);
+    assert!(json["withdrawn_seq"].is_null());
+    let kinds: Vec<&str> = json["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["claim.withdraw", "claim.restore"]);
+    assert!(!sb.ok(&["audit", "C2"]).contains("WITHDRAWN"));
+    verify_ok(&sb);
+}
+
+#[test]
+fn bad_withdrawals_and_restores_change_nothing() {
+    let (sb, sha) = ledger();
+    sb.refuses(
+        &["claim", "withdraw", "C9", "--reason", "x"],
+        "claim 'C9' not found",
+    );
+    sb.refuses(&["claim", "withdraw", "C1", "--reason", "  "], "--reason");
+    sb.refuses(
+        &["claim", "restore", "C1", "--reason", "x"],
+        "is not withdrawn",
+    );
+    sb.ok(&["claim", "withdraw", "C1", "--reason", "duplicate"]);
+    sb.refuses(
+        &["claim", "withdraw", "C1", "--reason", "again"],
+        "already withdrawn",
+    );
+    // A withdrawn claim takes nothing but a restore.
+    sb.refuses(
+        &["claim", "amend", "C1", "--statement", "x", "--reason", "y"],
+        "claim C1 is withdrawn; restore it first",
+    );
+    sb.refuses(
+        &["status", "set", "C1", "confirmed"],
+        "to set a status on it",
+    );
+    sb.refuses(
+        &["claim", "cite", "C1", "--source", &sha, "--quote", CHAPEL],
+        "is withdrawn",
+    );
+    sb.refuses(
+        &["claim", "uncite", "C1", "1", "--reason", "x"],
+        "is withdrawn",
+    );
+    // Usage: the reason is required.
+    sb.fails(&["claim", "withdraw", "C2"], 2);
+    verify_ok(&sb);
+}
+
+#[test]
+fn amend_corrects_claimant_statement_conduits_and_date() {
+    let (sb, _) = ledger();
+    let out = sb.ok(&[
+        "claim",
+        "amend",
+        "C2",
+        "--claimant",
+        "Valtrane",
+        "--statement",
+        "Lantern Maps placed the strike on the eastern span",
+        "--reason",
+        "wrong claimant: Valtrane repeated it",
+    ]);
+    assert!(
+        out.contains("claimant: \"Lantern Maps\" → \"Valtrane\""),
+        "{out}"
+    );
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "claim.amend");
+    assert_eq!(payload["claimant"]["as"], "Valtrane");
+    assert_eq!(
+        payload["statement"],
+        "Lantern Maps placed the strike on the eastern span"
+    );
+    // Only what changes is recorded.
+    assert!(
+        payload.get("via").is_none() && payload.get("said").is_none(),
+        "{payload}"
+    );
+    let row = &sb.json(&["list"])[1];
+    assert_eq!(row["claimant"], "Valtrane");
+    assert_eq!(row["via"], serde_json::json!(["Chirrup"]));
+    assert_eq!(ids(&sb.json(&["list", "--claimant", "Valtrane"])), ["C2"]);
+    assert!(
+        sb.json(&["list", "--claimant", "Lantern Maps"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The search index follows the statement.
+    assert_eq!(ids(&sb.json(&["list", "--search", "eastern span"])), ["C2"]);
+
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C2",
+        "--via",
+        "Northgate Wire",
+        "--via",
+        "Chirrup",
+        "--said",
+        "2026-03-02",
+        "--reason",
+        "relayed by the wire first",
+    ]);
+    let row = &sb.json(&["list"])[1];
+    assert_eq!(row["via"], serde_json::json!(["Northgate Wire", "Chirrup"]));
+    assert_eq!(row["said"], "2026-03-02");
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C2",
+        "--no-via",
+        "--reason",
+        "said it directly",
+    ]);
+    let (_, payload, _) = last_entry(&sb);
+    assert_eq!(payload["via"], serde_json::json!([]));
+    assert_eq!(sb.json(&["list"])[1]["via"], serde_json::json!([]));
+
+    let audit = sb.ok(&["audit", "C2"]);
+    for line in [
+        "amended, by tester",
+        "claimant: \"Lantern Maps\" → \"Valtrane\"",
+        "reason: wrong claimant: Valtrane repeated it",
+        "via: \"Chirrup\" → \"Northgate Wire via Chirrup\"",
+        "said: \"(unknown)\" → \"2026-03-02\"",
+        "via: \"Northgate Wire via Chirrup\" → \"(none)\"",
+        "reason: said it directly",
+    ] {
+        assert!(audit.contains(line), "{line:?} in {audit}");
+    }
+    let json = sb.json(&["audit", "C2"]);
+    assert_eq!(json["corrections"].as_array().unwrap().len(), 3);
+    assert_eq!(json["corrections"][0]["changes"][0]["field"], "statement");
+    verify_ok(&sb);
+}
+
+#[test]
+fn bad_amendments_change_nothing() {
+    let (sb, _) = ledger();
+    sb.refuses(
+        &["claim", "amend", "C7", "--statement", "x", "--reason", "y"],
+        "not found",
+    );
+    sb.refuses(
+        &["claim", "amend", "C1", "--reason", "nothing"],
+        "say what to change",
+    );
+    sb.refuses(
+        &["claim", "amend", "C1", "--statement", "x", "--reason", ""],
+        "--reason",
+    );
+    sb.refuses(
+        &["claim", "amend", "C1", "--statement", "  ", "--reason", "y"],
+        "statement is empty",
+    );
+    sb.refuses(
+        &[
+            "claim",
+            "amend",
+            "C1",
+            "--claimant",
+            "Orvenian MoD",
+            "--reason",
+            "same party",
+        ],
+        "already reads that way",
+    );
+    sb.refuses(
+        &[
+            "claim",
+            "amend",
+            "C2",
+            "--claimant",
+            "Chirrup",
+            "--reason",
+            "y",
+        ],
+        "cannot also be a conduit",
+    );
+    sb.refuses(
+        &[
+            "claim",
+            "amend",
+            "C1",
+            "--said",
+            "yesterday",
+            "--reason",
+            "y",
+        ],
+        "--said",
+    );
+    // A new claimant's party is not created when the amendment is refused.
+    sb.refuses(
+        &[
+            "claim",
+            "amend",
+            "C2",
+            "--claimant",
+            "Brand New",
+            "--via",
+            "Brand New",
+            "--reason",
+            "y",
+        ],
+        "cannot also be a conduit",
+    );
+    sb.fails(
+        &[
+            "claim", "amend", "C1", "--via", "a", "--no-via", "--reason", "y",
+        ],
+        2,
+    );
+}
