@@ -9,6 +9,7 @@
 mod audit;
 mod checkpoint;
 mod claim;
+mod export;
 mod init;
 mod key;
 mod list;
@@ -136,6 +137,9 @@ enum Command {
     Proof(proof::Args),
     /// Check everything: sources, appearances, journal, Merkle tree, checkpoints, tables
     Verify(verify::Args),
+    /// The ledger in formats other programs read (ClaimReview, Web Annotation, PROV, bundle)
+    #[command(subcommand)]
+    Export(export::Command),
 }
 
 /// Runs the program with the process's arguments and returns its exit code.
@@ -177,6 +181,7 @@ pub fn main() -> ExitCode {
         Command::Key(cmd) => key::run(cmd, &ctx),
         Command::Proof(args) => proof::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
+        Command::Export(cmd) => export::run(cmd, &ctx),
     };
     match result {
         Ok(code) => code,
