@@ -227,3 +227,139 @@ fn claimreview_refuses_bad_arguments() {
         "invalid --publisher",
     );
 }
+
+/// A second article with no URL, astral emoji and a flag before the quote.
+const BULLETIN: &str = "🧵 Thread 1/3 🇰🇼🔥 Officials confirmed the fire was started by a faulty generator, the bulletin says. 🚒\n";
+
+fn annotations(sb: &Sandbox, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["export", "annotations"];
+    args.extend_from_slice(extra);
+    let text = sb.ok(&args);
+    let doc = serde_json::from_str(&text).expect("JSON");
+    (doc, sb.file("annotations.json", text))
+}
+
+#[test]
+fn annotations_select_the_exact_bytes_in_code_points_and_utf16() {
+    require_python("pyld", "python-jsonld.sh");
+    let contexts = contexts();
+    let sb = Sandbox::new();
+    let src = newsroom(&sb);
+    let bulletin = sb.add_source("bulletin.txt", BULLETIN);
+    sb.ok(&[
+        "claim",
+        "cite",
+        "C1",
+        "--source",
+        &bulletin,
+        "--quote",
+        "the fire was started by a faulty generator",
+    ]);
+    let harbour = sb.file("harbour-copy.txt", publish::HARBOUR);
+    let bulletin_file = sb.file("bulletin-copy.txt", BULLETIN);
+
+    let (doc, file) = annotations(&sb, &[]);
+    assert_eq!(doc["type"], "AnnotationCollection");
+    let items = doc["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "one annotation per appearance");
+    assert_eq!(doc["total"], 5);
+    // The cited appearance, in a source without a URL, is named by its hash.
+    let cited = items
+        .iter()
+        .find(|a| a["target"]["source"] == format!("urn:sha256:{bulletin}"))
+        .expect("the source without a URL is urn:sha256:");
+    assert_eq!(
+        cited["body"][2]["value"], "denied by Fire Service of Keswin",
+        "{cited:#}"
+    );
+    assert_eq!(
+        items[0]["target"]["source"],
+        "https://coastline.example/pier"
+    );
+    assert_eq!(
+        items[2]["body"][1]["value"],
+        "claimed by a dock worker via Harbour Radio via The Evening Lamp"
+    );
+
+    // pyld expands it offline without dropping a term; from the files alone, the hashes
+    // name the bytes and the positions (code points) hold exact, prefix and suffix.
+    let args = [contexts.to_str().unwrap(), &file, &harbour, &bulletin_file];
+    let report = python_ok("anno_check.py", &args);
+    assert_eq!(report["annotations"], 5, "{report}");
+    let checked = report["checked"].as_array().unwrap();
+    let shas: Vec<&str> = checked
+        .iter()
+        .map(|c| c["sha256"].as_str().unwrap())
+        .collect();
+    assert_eq!(shas.iter().filter(|s| **s == src).count(), 4);
+    assert_eq!(shas.iter().filter(|s| **s == bulletin).count(), 1);
+    // Independently: the offsets are code points, after the astral emoji.
+    let c1 = &checked[0];
+    let expected = common::code_point_offset(publish::HARBOUR, "the fire was started", 1);
+    assert_eq!(c1["start"], expected as u64);
+    let utf16_start = {
+        let byte = publish::HARBOUR.find("the fire was started").unwrap();
+        publish::HARBOUR[..byte].encode_utf16().count()
+    };
+    assert!(
+        utf16_start > expected,
+        "the article has astral characters first"
+    );
+
+    // --utf16 counts UTF-16 code units, as Hypothesis does; the checker agrees.
+    let (doc16, file16) = annotations(&sb, &["--utf16"]);
+    let first16 = &doc16["first"]["items"][0]["target"]["selector"][1];
+    assert_eq!(first16["start"], utf16_start as u64);
+    let args16 = [
+        contexts.to_str().unwrap(),
+        &file16,
+        "--utf16",
+        &harbour,
+        &bulletin_file,
+    ];
+    python_ok("anno_check.py", &args16);
+
+    // The checker fails when a position is off by one, or the bytes differ.
+    let mut bad = doc.clone();
+    bad["first"]["items"][0]["target"]["selector"][1]["start"] = (expected + 1).into();
+    let bad_file = sb.file("bad.json", serde_json::to_vec(&bad).unwrap());
+    let out = python(
+        "anno_check.py",
+        &[
+            contexts.to_str().unwrap(),
+            &bad_file,
+            &harbour,
+            &bulletin_file,
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("exact is"));
+    let changed = sb.file(
+        "harbour-changed.txt",
+        publish::HARBOUR.replace("KESWIN", "KESWYN"),
+    );
+    let out = python(
+        "anno_check.py",
+        &[contexts.to_str().unwrap(), &file, &changed, &bulletin_file],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no given file hashes to"));
+}
+
+#[test]
+fn annotations_of_named_claims_only() {
+    let sb = Sandbox::new();
+    newsroom(&sb);
+    assert_eq!(
+        sb.ok(&["export", "annotations", "C2", "--out", "x.json"]),
+        ""
+    );
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(sb.dir.path().join("x.json")).unwrap()).unwrap();
+    assert_eq!(written["total"], 1);
+    assert_eq!(
+        written["first"]["items"][0]["target"]["selector"][0]["exact"],
+        "the alarms had been switched off for a week"
+    );
+    sb.refuses(&["export", "annotations", "C7"], "C7");
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::Ctx;
 use super::safe::terminal;
 use crate::error::Error;
-use crate::export::claimreview;
+use crate::export::{annotations, claimreview};
 use crate::ledger::{ListQuery, Selection};
 
 /// Export formats.
@@ -14,6 +14,22 @@ use crate::ledger::{ListQuery, Selection};
 pub enum Command {
     /// schema.org ClaimReview JSON-LD (Google's fact-check markup), one per claim with a status
     Claimreview(ClaimReviewArgs),
+    /// W3C Web Annotation JSON-LD: an AnnotationCollection, one annotation per appearance
+    Annotations(AnnotationArgs),
+}
+
+/// `export annotations`.
+#[derive(Debug, clap::Args)]
+pub struct AnnotationArgs {
+    /// Claims to export (default: every claim)
+    #[arg(value_name = "CLAIM")]
+    claims: Vec<String>,
+    /// Count TextPositionSelector offsets in UTF-16 code units, as Hypothesis does
+    #[arg(long)]
+    utf16: bool,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// `export claimreview`.
@@ -40,6 +56,7 @@ pub struct ClaimReviewArgs {
 pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Claimreview(args) => claimreview_run(args, ctx),
+        Command::Annotations(args) => annotations_run(args, ctx),
     }
 }
 
@@ -103,6 +120,15 @@ fn claimreview_run(args: ClaimReviewArgs, ctx: &Ctx) -> anyhow::Result<ExitCode>
         ctx.warn(&terminal(w));
     }
     let mut text = serde_json::to_string_pretty(&export.document)?;
+    text.push('\n');
+    write_out(ctx, args.out.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn annotations_run(args: AnnotationArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let (ledger, claims) = ctx.open()?.export_records(&selection(&args.claims))?;
+    let doc = annotations::collection(&ledger, &claims, args.utf16);
+    let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
     write_out(ctx, args.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)

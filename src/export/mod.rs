@@ -6,6 +6,7 @@
 //! whom, where it appears (the exact source version and span), its status history and the
 //! journal entries behind it.
 
+pub mod annotations;
 pub mod claimreview;
 
 use serde::Serialize;
