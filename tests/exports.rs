@@ -363,3 +363,156 @@ fn annotations_of_named_claims_only() {
     );
     sb.refuses(&["export", "annotations", "C7"], "C7");
 }
+
+#[test]
+fn prov_is_read_by_python_prov_and_its_dot_by_graphviz() {
+    require_python("prov", "python-prov.sh");
+    publish::require_program("dot", "-V", "graphviz.sh");
+    let sb = Sandbox::new();
+    let src = newsroom(&sb);
+    let file = sb.file("prov.json", sb.ok(&["export", "prov"]));
+    let report = python_ok("prov_check.py", &[&file]);
+    let counts = &report["counts"];
+    // 1 source + 4 appearances + 4 claims + 2 hops (C2 via two outlets) + 3 status events.
+    assert_eq!(counts["Entity"], 14, "{report}");
+    // 6 parties and the one recorder.
+    assert_eq!(counts["Agent"], 7, "{report}");
+    // The entries that made them: source.add, 4 claim.add, 3 status.set.
+    assert_eq!(counts["Activity"], 8, "{report}");
+    assert_eq!(report["quotations"], 4, "{report}");
+    let labels = report["labels"].as_object().unwrap();
+    let label = |id: &Value| labels[id.as_str().unwrap()].as_str().unwrap().to_string();
+    let attributions: Vec<(String, String)> = report["attributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (label(&p[0]), label(&p[1])))
+        .collect();
+    for (entity, agent) in [
+        (
+            "C1: the fire was started by a faulty generator",
+            "Port Authority of Keswin",
+        ),
+        ("C2 as relayed by Harbour Radio", "Harbour Radio"),
+        ("C2 as relayed by The Evening Lamp", "The Evening Lamp"),
+        (
+            "C1: denied by Fire Service of Keswin",
+            "Fire Service of Keswin",
+        ),
+    ] {
+        assert!(
+            attributions.contains(&(entity.to_string(), agent.to_string())),
+            "{entity} → {agent} missing: {attributions:?}"
+        );
+    }
+    // One hop per conduit: appearance ← The Evening Lamp ← Harbour Radio ← the claim.
+    let derivations: Vec<(String, String, bool)> = report["derivations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (label(&d[0]), label(&d[1]), d[2].as_bool().unwrap()))
+        .collect();
+    let c2 = "C2: the alarms had been switched off for a week";
+    for (from, to, quote) in [
+        ("C2 as relayed by Harbour Radio", c2, false),
+        (
+            "C2 as relayed by The Evening Lamp",
+            "C2 as relayed by Harbour Radio",
+            false,
+        ),
+        (
+            "“the alarms had been switched off for a week”",
+            "C2 as relayed by The Evening Lamp",
+            false,
+        ),
+        (
+            "“the alarms had been switched off for a week”",
+            "Ferry pier fire (ferry-pier-fire@1)",
+            true,
+        ),
+    ] {
+        assert!(
+            derivations.contains(&(from.to_string(), to.to_string(), quote)),
+            "{from} → {to} missing: {derivations:?}"
+        );
+    }
+    assert_eq!(
+        report["types"][format!("cl:source/{src}")],
+        serde_json::json!([])
+    );
+    let person = report["types"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(id, _)| labels[id.as_str()] == "a dock worker")
+        .unwrap();
+    assert_eq!(person.1[0], "prov:Person");
+
+    // The DOT parses with Graphviz, and --svg renders it.
+    let dot = sb.ok(&["export", "prov", "--dot"]);
+    let rendered = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::fs::File::open(sb.file("prov.dot", &dot)).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        rendered.status.success(),
+        "dot: {}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let svg = String::from_utf8(rendered.stdout).unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+    assert!(svg.contains("wasQuotedFrom"));
+    assert!(svg.contains("Harbour Radio"));
+    let out = sb.dir.path().join("prov.svg");
+    assert_eq!(
+        sb.ok(&["export", "prov", "C1", "--svg", out.to_str().unwrap()]),
+        ""
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.contains("Port Authority of Keswin") && !svg.contains("Harbour Radio"));
+}
+
+#[test]
+fn prov_dot_keeps_hostile_names_inside_their_strings() {
+    publish::require_program("dot", "-V", "graphviz.sh");
+    let sb = Sandbox::new();
+    let src = sb.add_source("a.txt", "The mayor said \"all is well\" today.\n");
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &src,
+        "--claimant",
+        "Evil\"];\n x -> y [label=\"\\",
+        "--quote",
+        "all is well",
+    ]);
+    let dot = sb.ok(&["export", "prov", "--dot"]);
+    let rendered = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::fs::File::open(sb.file("prov.dot", &dot)).unwrap())
+        .output()
+        .unwrap();
+    assert!(rendered.status.success(), "{dot}");
+    let svg = String::from_utf8(rendered.stdout).unwrap();
+    // No node "x" or "y" was made out of the name.
+    assert!(!svg.contains("<title>x</title>"), "{svg}");
+    assert!(svg.contains("Evil&quot;];"), "{svg}");
+}
+
+#[test]
+fn prov_svg_without_graphviz_says_how_to_install_it() {
+    let sb = Sandbox::new();
+    newsroom(&sb);
+    let empty = tempfile::tempdir().unwrap();
+    let out = sb
+        .cmd(&["export", "prov", "--svg", "g.svg"])
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("apt-get install graphviz"), "{stderr}");
+    assert!(!sb.dir.path().join("g.svg").exists());
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::Ctx;
 use super::safe::terminal;
 use crate::error::Error;
-use crate::export::{annotations, claimreview};
+use crate::export::{annotations, claimreview, prov};
 use crate::ledger::{ListQuery, Selection};
 
 /// Export formats.
@@ -16,6 +16,25 @@ pub enum Command {
     Claimreview(ClaimReviewArgs),
     /// W3C Web Annotation JSON-LD: an AnnotationCollection, one annotation per appearance
     Annotations(AnnotationArgs),
+    /// W3C PROV-JSON of the claims' provenance; --dot for Graphviz, --svg to render it
+    Prov(ProvArgs),
+}
+
+/// `export prov`.
+#[derive(Debug, clap::Args)]
+pub struct ProvArgs {
+    /// Claims to export (default: every claim)
+    #[arg(value_name = "CLAIM")]
+    claims: Vec<String>,
+    /// Print the graph as Graphviz DOT instead of PROV-JSON
+    #[arg(long)]
+    dot: bool,
+    /// Render the graph to this SVG file with Graphviz `dot`
+    #[arg(long, value_name = "FILE", conflicts_with = "out")]
+    svg: Option<PathBuf>,
+    /// Write to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// `export annotations`.
@@ -57,6 +76,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Claimreview(args) => claimreview_run(args, ctx),
         Command::Annotations(args) => annotations_run(args, ctx),
+        Command::Prov(args) => prov_run(args, ctx),
     }
 }
 
@@ -132,4 +152,55 @@ fn annotations_run(args: AnnotationArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> 
     text.push('\n');
     write_out(ctx, args.out.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn prov_run(args: ProvArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let (ledger, claims) = ctx.open()?.export_records(&selection(&args.claims))?;
+    let graph = prov::graph(&ledger, &claims);
+    if let Some(svg) = &args.svg {
+        render_svg(&prov::dot(&graph), svg)?;
+        ctx.note(&format!("wrote {}", terminal(&svg.display().to_string())));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = if args.dot {
+        prov::dot(&graph)
+    } else {
+        let mut text = serde_json::to_string_pretty(&prov::prov_json(&graph))?;
+        text.push('\n');
+        text
+    };
+    write_out(ctx, args.out.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders DOT to an SVG file with Graphviz `dot`.
+fn render_svg(dot: &str, svg: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("dot")
+        .arg("-Tsvg")
+        .arg("-o")
+        .arg(svg)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "Graphviz `dot` is not on the PATH, so --svg cannot render; install Graphviz (Debian: apt-get install graphviz) or use --dot and render the DOT elsewhere"
+        ),
+        Err(e) => anyhow::bail!("cannot run Graphviz `dot`: {e}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(dot.as_bytes())?;
+    }
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "Graphviz `dot` could not render the graph: {}",
+            terminal(String::from_utf8_lossy(&out.stderr).trim())
+        );
+    }
+    Ok(())
 }

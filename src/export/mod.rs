@@ -8,6 +8,7 @@
 
 pub mod annotations;
 pub mod claimreview;
+pub mod prov;
 
 use serde::Serialize;
 

@@ -33,10 +33,10 @@ pub fn require_python(module: &str, script: &str) {
     );
 }
 
-/// Fails the test, naming the script that installs it, unless `program` runs.
-pub fn require_program(program: &str, script: &str) {
+/// Fails the test, naming the script that installs it, unless `program VERSION_FLAG` runs.
+pub fn require_program(program: &str, version_flag: &str, script: &str) {
     let ok = Command::new(program)
-        .arg("--version")
+        .arg(version_flag)
         .output()
         .is_ok_and(|o| o.status.success());
     assert!(
