@@ -15,6 +15,7 @@
 mod audit;
 mod checkpoint;
 mod claim;
+mod export;
 mod init;
 mod key;
 mod list;
@@ -142,6 +143,9 @@ enum Command {
     Proof(proof::Args),
     /// Check everything: sources, appearances, journal, Merkle tree, checkpoints, tables
     Verify(verify::Args),
+    /// The ledger in formats other programs read (ClaimReview, Web Annotation, PROV, bundle)
+    #[command(subcommand)]
+    Export(export::Command),
 }
 
 /// The exit code when a change was recorded but something after it failed (most often,
@@ -189,6 +193,7 @@ pub fn main() -> ExitCode {
         Command::Key(cmd) => key::run(cmd, &ctx),
         Command::Proof(args) => proof::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
+        Command::Export(cmd) => export::run(cmd, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -1084,3 +1084,112 @@ fn parts_to_entry((seq, time, actor, kind, payload): EntryParts) -> Result<Entry
 fn collect_entries(rows: impl Iterator<Item = rusqlite::Result<EntryParts>>) -> Result<Vec<Entry>> {
     rows.map(|r| parts_to_entry(r?)).collect()
 }
+
+/// A party in brief, for exports: id, display name, kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartyBrief {
+    /// Its id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+}
+
+fn party_brief(r: &Row) -> rusqlite::Result<PartyBrief> {
+    Ok(PartyBrief {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+    })
+}
+
+/// One journal row exactly as stored.
+#[derive(Debug, Clone)]
+pub struct JournalRow {
+    /// Sequence number.
+    pub seq: i64,
+    /// Time.
+    pub time: String,
+    /// Actor.
+    pub actor: String,
+    /// Kind.
+    pub kind: String,
+    /// Payload (canonical JSON).
+    pub payload: String,
+    /// The stored hash.
+    pub hash: String,
+}
+
+// Reads for the exports (src/ledger/export.rs) and bundles (src/ledger/bundle.rs).
+impl Tx<'_> {
+    /// A party's id, display name and kind.
+    pub fn party_brief(&self, id: i64) -> Result<Option<PartyBrief>> {
+        Ok(self
+            .prepare_cached("SELECT id, name, kind FROM parties WHERE id = ?1")?
+            .query_row(params![id], party_brief)
+            .optional()?)
+    }
+
+    /// A claim's conduits, outermost last.
+    pub fn conduit_parties(&self, claim: &str) -> Result<Vec<PartyBrief>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT p.id, p.name, p.kind FROM claim_conduits v JOIN parties p ON p.id = v.party_id
+                 WHERE v.claim_id = ?1 ORDER BY v.position",
+            )?
+            .query_map(params![claim], party_brief)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The party each of a claim's status events names, by the event's journal entry.
+    pub fn status_parties(&self, claim: &str) -> Result<Vec<(i64, PartyBrief)>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT e.seq, p.id, p.name, p.kind FROM status_events e
+                 JOIN parties p ON p.id = e.party_id WHERE e.claim_id = ?1 ORDER BY e.seq",
+            )?
+            .query_map(params![claim], |r| {
+                Ok((
+                    r.get(0)?,
+                    PartyBrief {
+                        id: r.get(1)?,
+                        name: r.get(2)?,
+                        kind: r.get(3)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Journal rows exactly as stored, from `from` on, in order, each handed to `f`.
+    pub fn each_journal_row(
+        &self,
+        from: i64,
+        mut f: impl FnMut(JournalRow) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.prepare(
+            "SELECT seq, time, actor, kind, payload, hash FROM journal WHERE seq >= ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query(params![from])?;
+        while let Some(r) = rows.next()? {
+            f(JournalRow {
+                seq: r.get(0)?,
+                time: r.get(1)?,
+                actor: r.get(2)?,
+                kind: r.get(3)?,
+                payload: r.get(4)?,
+                hash: r.get(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The names (SHA-256) of every stored blob, in order.
+    pub fn blob_names(&self) -> Result<Vec<String>> {
+        Ok(self
+            .prepare("SELECT sha256 FROM blobs ORDER BY sha256")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}

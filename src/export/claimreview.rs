@@ -1,0 +1,174 @@
+//! schema.org ClaimReview (JSON-LD), as Google's fact-check structured data reads it.
+//!
+//! Design decisions (every term is a schema.org term on the type it is used with):
+//!
+//! - One `ClaimReview` per claim that has been given a status; its `reviewRating` is a
+//!   `Rating` whose `alternateName` is the status's ClaimReview rating and whose `name` is
+//!   the status phrase ("denied by Valtrane"); the status note is its `ratingExplanation`.
+//! - `url` is `SITE/claims/ID`; `author` is the publishing `Organization`; `datePublished`
+//!   is the day of the latest status event.
+//! - `itemReviewed` is a `Claim` whose `author` is the claimant (`Person` for people and
+//!   unnamed sources, `Organization` otherwise), whose `datePublished` is the day it was
+//!   said, and whose `name` carries the conduit chain ("X via Y: statement"), since
+//!   schema.org has no property for a relay.
+//! - Each appearance is a `MediaObject` (a `CreativeWork`, so a valid `appearance`) that
+//!   names the exact bytes with `sha256` and `identifier` (`urn:sha256:…`), with the
+//!   source's `url`, `name` (title), `publisher`, `datePublished` and `encodingFormat`.
+
+use serde_json::{Map, Value, json};
+
+use super::{ClaimRecord, PartyRecord, SourceRecord, day};
+
+/// Google shows at most this many characters of `claimReviewed`.
+pub const CLAIM_REVIEWED_MAX: usize = 75;
+
+/// Who publishes the reviews.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    /// The organisation's name.
+    pub name: String,
+    /// Its site, the base of each review's URL (`SITE/claims/C1`).
+    pub site: String,
+}
+
+/// The reviews, and the warnings worth showing (claims without a status, long statements).
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The JSON-LD document.
+    pub document: Value,
+    /// One line each.
+    pub warnings: Vec<String>,
+}
+
+/// A review's URL.
+pub fn review_url(site: &str, claim: &str) -> String {
+    format!("{}/claims/{claim}", site.trim_end_matches('/'))
+}
+
+/// The ClaimReviews of `claims` as a JSON array, or as a `DataFeed` when `feed`.
+pub fn export(claims: &[ClaimRecord], publisher: &Publisher, feed: bool) -> Export {
+    let mut warnings = Vec::new();
+    let mut reviews = Vec::new();
+    for c in claims {
+        let Some(mut review) = review(c, publisher) else {
+            warnings.push(format!(
+                "{} has no status yet, so it has no ClaimReview (set one with `claimledger status set {}`)",
+                c.id, c.id
+            ));
+            continue;
+        };
+        let length = c.statement.chars().count();
+        if length > CLAIM_REVIEWED_MAX {
+            warnings.push(format!(
+                "{}: claimReviewed is {length} characters; Google shows at most {CLAIM_REVIEWED_MAX}",
+                c.id
+            ));
+        }
+        if !feed {
+            review.insert("@context".into(), json!("https://schema.org"));
+        }
+        reviews.push(Value::Object(review));
+    }
+    let document = if feed {
+        let modified = claims
+            .iter()
+            .filter_map(|c| c.latest().map(|s| s.time.as_str()))
+            .max()
+            .map(str::to_string);
+        let mut f = Map::new();
+        f.insert("@context".into(), json!("https://schema.org"));
+        f.insert("@type".into(), json!("DataFeed"));
+        f.insert(
+            "name".into(),
+            json!(format!("{} fact checks", publisher.name)),
+        );
+        f.insert("url".into(), json!(publisher.site));
+        if let Some(m) = modified {
+            f.insert("dateModified".into(), json!(m));
+        }
+        f.insert("dataFeedElement".into(), Value::Array(reviews));
+        Value::Object(f)
+    } else {
+        Value::Array(reviews)
+    };
+    Export { document, warnings }
+}
+
+/// One claim's ClaimReview (without `@context`), or None if it has no status yet.
+pub fn review(c: &ClaimRecord, publisher: &Publisher) -> Option<Map<String, Value>> {
+    let latest = c.latest()?;
+    let mut rating = Map::new();
+    rating.insert("@type".into(), json!("Rating"));
+    rating.insert("alternateName".into(), json!(latest.rating));
+    rating.insert("name".into(), json!(latest.phrase));
+    if let Some(note) = &latest.note {
+        rating.insert("ratingExplanation".into(), json!(note));
+    }
+
+    let mut item = Map::new();
+    item.insert("@type".into(), json!("Claim"));
+    item.insert(
+        "name".into(),
+        json!(format!("{}: {}", c.chain(), c.statement)),
+    );
+    item.insert("author".into(), party(&c.claimant));
+    if let Some(said) = &c.said {
+        item.insert("datePublished".into(), json!(day(said)));
+    }
+    let appearances: Vec<Value> = c.appearances.iter().map(|a| media(&a.source)).collect();
+    if let Some(first) = appearances.first() {
+        item.insert("firstAppearance".into(), first.clone());
+        item.insert("appearance".into(), Value::Array(appearances));
+    }
+
+    let mut review = Map::new();
+    review.insert("@type".into(), json!("ClaimReview"));
+    review.insert("url".into(), json!(review_url(&publisher.site, &c.id)));
+    review.insert("claimReviewed".into(), json!(c.statement));
+    review.insert("datePublished".into(), json!(day(&latest.time)));
+    review.insert(
+        "author".into(),
+        json!({"@type": "Organization", "name": publisher.name, "url": publisher.site}),
+    );
+    review.insert("reviewRating".into(), Value::Object(rating));
+    review.insert("itemReviewed".into(), Value::Object(item));
+    Some(review)
+}
+
+/// A party as a schema.org Person or Organization.
+fn party(p: &PartyRecord) -> Value {
+    let kind = if p.is_person() {
+        "Person"
+    } else {
+        "Organization"
+    };
+    json!({"@type": kind, "name": p.name})
+}
+
+/// A source version as a MediaObject naming its exact bytes.
+fn media(s: &SourceRecord) -> Value {
+    let mut m = Map::new();
+    m.insert("@type".into(), json!("MediaObject"));
+    if let Some(url) = &s.url {
+        m.insert("url".into(), json!(url));
+    }
+    m.insert("sha256".into(), json!(s.sha256));
+    m.insert(
+        "identifier".into(),
+        json!(format!("urn:sha256:{}", s.sha256)),
+    );
+    m.insert("encodingFormat".into(), json!(s.media_type));
+    if let Some(title) = &s.title {
+        m.insert("name".into(), json!(title));
+    }
+    if let Some(publisher) = &s.publisher {
+        m.insert(
+            "publisher".into(),
+            json!({"@type": "Organization", "name": publisher}),
+        );
+    }
+    if let Some(published) = &s.published {
+        m.insert("datePublished".into(), json!(day(published)));
+    }
+    Value::Object(m)
+}
