@@ -87,6 +87,8 @@ impl Store {
             let _ = remove_side_files(tmp.path());
         }
         built?;
+        // Committing to the temporary file wrote nothing at `path` yet: only the link does.
+        COMMITTED.store(false, std::sync::atomic::Ordering::SeqCst);
         tmp.as_file().sync_all().map_err(create_error)?;
         publish(tmp.path(), path).map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => Error::LedgerExists {
@@ -94,6 +96,7 @@ impl Store {
             },
             _ => create_error(e),
         })?;
+        COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
         drop(tmp); // removes the temporary name; the ledger keeps its inode
         if let Ok(d) = std::fs::File::open(&dir) {
             let _ = d.sync_all();
