@@ -484,6 +484,8 @@ fn prov_dot_keeps_hostile_names_inside_their_strings() {
         "--source",
         &src,
         "--claimant",
+        "Evil\"]; x -> y [label=\"\\",
+        "--statement",
         "Evil\"];\n x -> y [label=\"\\",
         "--quote",
         "all is well",
