@@ -8,7 +8,9 @@
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
 //! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
-//! tree and checkpoints), [`verify`] (checking all of it).
+//! tree and checkpoints), [`verify`] (checking all of it, with [`verify_schema`] for the
+//! schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
+//! write lock, read-only opening).
 
 pub mod blobs;
 pub mod faults;
@@ -17,6 +19,7 @@ pub mod migrate;
 pub mod project;
 pub mod queries;
 pub mod verify;
+pub mod verify_schema;
 
 use std::path::{Path, PathBuf};
 
@@ -297,8 +300,21 @@ impl Tx<'_> {
 
     /// Appends a journal entry and applies it to the derived tables, in this transaction.
     pub fn append(&self, time: &str, actor: &str, event: Event) -> Result<Entry> {
+        append_entry(self, time, actor, event)
+    }
+}
+
+/// Appends a journal entry, its Merkle leaf and its projection on `conn` (the caller holds
+/// the write transaction; the schema upgrade uses this too).
+pub(crate) fn append_entry(
+    conn: &Connection,
+    time: &str,
+    actor: &str,
+    event: Event,
+) -> Result<Entry> {
+    {
         let seq: i64 =
-            self.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
+            conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
                 r.get(0)
             })?;
         let entry = Entry {
@@ -307,7 +323,7 @@ impl Tx<'_> {
             actor: actor.to_string(),
             event,
         };
-        self.execute(
+        conn.execute(
             "INSERT INTO journal (seq, time, actor, kind, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             rusqlite::params![
                 entry.seq,
@@ -318,8 +334,8 @@ impl Tx<'_> {
                 entry.hash()
             ],
         )?;
-        merkle::append_leaf(self, entry.seq, &entry.bytes())?;
-        project::apply(self, &entry)?;
+        merkle::append_leaf(conn, entry.seq, &entry.bytes())?;
+        project::apply(conn, &entry)?;
         Ok(entry)
     }
 }
