@@ -203,6 +203,7 @@ fn a_lowered_user_version_is_one_line_not_an_sql_dump() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("says it has schema version 3"), "{stderr}");
     assert!(stderr.contains("changed by hand"), "{stderr}");
+    assert!(stderr.contains("PRAGMA user_version = 6"), "{stderr}");
     assert!(
         !stderr.contains("CREATE") && !stderr.contains("ALTER"),
         "{stderr}"
@@ -462,4 +463,16 @@ fn an_added_trigger_or_view_fails_verify() {
     verify_fails(&sb, "index sneaky");
     sb.sql().execute_batch("DROP INDEX sneaky").unwrap();
     sb.ok(&["verify"]);
+}
+
+#[test]
+fn a_ledger_you_may_not_read_says_so() {
+    let sb = shared_sandbox();
+    chmod(&sb.db, 0o000);
+    let out = wrapped(&unprivileged(), &sb.db, &["list"]);
+    chmod(&sb.db, 0o666);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(stderr.contains("ermission denied"), "{stderr}");
 }

@@ -130,9 +130,24 @@ impl Store {
                 }
             }
         }
+        if let Err(source) = std::fs::File::open(path) {
+            return Err(Error::ReadFile {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
         let (mut store, version) = match Store::open_as(path, false) {
             Err(e) if faults::is_cannot_open(&e) && !faults::has_wal(path) => {
                 Store::open_as(path, true)?
+            }
+            Err(e) if faults::is_cannot_open(&e) => {
+                return Err(Error::ReadOnly {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "{}, and a write-ahead log with writes not yet merged into it lies beside it (-wal), which SQLite cannot read without write access: open it once where it can be written",
+                        faults::why_read_only(path)
+                    ),
+                });
             }
             other => other?,
         };
@@ -233,6 +248,15 @@ impl Store {
             Ok(()) => tx.commit(),
             Err(Error::Sqlite(e)) => {
                 drop(tx);
+                let advice = if verify_schema::is_current_schema(&self.conn).unwrap_or(false) {
+                    format!(
+                        "its tables are exactly those of version {v}: set it back with `sqlite3 {} 'PRAGMA user_version = {v}'`, or restore it from a backup",
+                        path.display(),
+                        v = migrate::SCHEMA_VERSION
+                    )
+                } else {
+                    "restore it from a backup, or set PRAGMA user_version back to the version its tables are".into()
+                };
                 Err(Error::SchemaMismatch {
                     path,
                     found: version,
@@ -241,7 +265,7 @@ impl Store {
                         migrate::SCHEMA_VERSION,
                         faults::sqlite_message(&e)
                     ),
-                    advice: "restore it from a backup, or set PRAGMA user_version back to the version its tables are".into(),
+                    advice,
                 })
             }
             Err(e) => Err(e),

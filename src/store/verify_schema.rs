@@ -77,6 +77,13 @@ pub fn check(conn: &Connection, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// Whether the ledger's schema objects are exactly those of schema.sql (the newest version).
+pub fn is_current_schema(conn: &Connection) -> Result<bool> {
+    let fresh = Connection::open_in_memory()?;
+    migrate::create(&fresh)?;
+    Ok(shapes(&fresh)? == shapes(conn)?)
+}
+
 /// Every schema object but SQLite's statistics, with its shape.
 fn shapes(conn: &Connection) -> Result<Shapes> {
     let objects: Vec<(String, String, String, Option<String>)> = conn
