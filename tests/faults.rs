@@ -476,3 +476,34 @@ fn a_ledger_you_may_not_read_says_so() {
     assert!(stderr.contains("cannot read"), "{stderr}");
     assert!(stderr.contains("ermission denied"), "{stderr}");
 }
+
+#[test]
+fn a_really_full_disk_says_so() {
+    need("unshare", "README.md (util-linux)");
+    let sb = Sandbox::empty();
+    let mnt = sb.dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let big = sb.file(
+        "big.txt",
+        "The ferry left the harbour at dawn. ".repeat(20_000),
+    );
+    // A 4 MiB file system: room for a new ledger, not for a 700 KB source as well.
+    let script = format!(
+        "mount -t tmpfs -o size=4m tmpfs '{m}' && \"$0\" --db '{m}/ledger.db' init -q && \"$0\" --db '{m}/ledger.db' source add '{big}'; echo \"exit $?\" >&2; \"$0\" --db '{m}/ledger.db' verify",
+        m = mnt.display()
+    );
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .arg(bin())
+        .env("CLAIMLEDGER_USER", "tester")
+        .output()
+        .expect("runs");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("exit 1"), "{stderr}");
+    assert!(stderr.contains("is full"), "{stderr}");
+    assert!(stderr.contains("free some space"), "{stderr}");
+    assert!(!stderr.contains("disk I/O error"), "{stderr}");
+    // verify ran on the full disk afterwards and found the ledger as it was.
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("verify: ok: 1 journal entries"), "{stderr}");
+}
