@@ -1,4 +1,4 @@
--- claimledger schema, version 6.
+-- claimledger schema, version 7.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -9,8 +9,8 @@
 --
 --  * The record: `journal` (one row per change, in order) and the source bytes
 --    (`blobs`, `blob_chunks`), which are named by their SHA-256 and so check themselves;
---    with the journal's Merkle tree (`merkle_nodes`, written with each entry) and the
---    checkpoints recorded of it (`checkpoints`), which `verify` recomputes and compares.
+--    with the journal's Merkle tree (`merkle_nodes`, written with each entry), which
+--    `verify` recomputes and compares.
 --  * Derived tables (everything else): what people query. Every row in them is written by
 --    applying a journal entry (src/store/project.rs), in the same transaction as the entry,
 --    and `verify` rebuilds them from the journal to prove they still agree.
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 -- ---------------------------------------------------------------- the record
 
@@ -62,11 +62,14 @@ CREATE TABLE merkle_nodes (
 -- Checkpoints recorded by `claimledger checkpoint`: the note exactly as printed (C2SP
 -- tlog-checkpoint "<origin>\n<size>\n<base64 root>\n", with a C2SP signed-note signature line
 -- when signed), its size and root (hex), and the verifier key of its signature, if any.
+-- Derived (since version 6): each row is written by the journal entry of kind 'checkpoint'
+-- that records it (`seq`), so deleting or altering one fails `verify`.
 CREATE TABLE checkpoints (
     note TEXT    PRIMARY KEY,
     size INTEGER NOT NULL CHECK (size >= 0),
     root TEXT    NOT NULL CHECK (length(root) = 64),
-    key  TEXT                              -- '<name>+<hex key id>+<base64 key>' when signed
+    key  TEXT,                             -- '<name>+<hex key id>+<base64 key>' when signed
+    seq  INTEGER REFERENCES journal (seq)  -- the entry that records it
 ) STRICT;
 CREATE INDEX checkpoints_by_size ON checkpoints (size);
 

@@ -84,7 +84,7 @@ fn main() -> claimledger::Result<()> {
     );
 
     let t = Instant::now();
-    let made = claimledger::checkpoint::record(&mut store, None)?;
+    let made = claimledger::checkpoint::record(&mut store, "bench", None)?;
     println!(
         "checkpoint at {} entries: {:.2} ms",
         made.checkpoint.size,

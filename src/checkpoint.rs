@@ -3,8 +3,12 @@
 //!
 //! Design decisions:
 //!
-//! - A checkpoint is not a journal entry (that would change the tree it describes); it is a
-//!   row of `checkpoints`, and `verify` recomputes its root from the journal.
+//! - Recording a checkpoint of the first N entries appends entry #N (kind `checkpoint`,
+//!   holding the note as printed), so checkpoints are part of the record: deleting one, or
+//!   swapping a signed one for an unsigned one, changes what the journal says and fails
+//!   `verify`. The entry does not change the tree it describes (it is leaf N, outside the
+//!   first N), and the next checkpoint covers it. Recording again when nothing but that
+//!   entry came since reprints the same note rather than making a checkpoint of it.
 //! - Roots and proofs come from the stored subtrees (`merkle_nodes`): O(log n) reads at any
 //!   size. Before handing out anything, the stored root is compared with the checkpoint it
 //!   is meant to match, so a damaged tree is reported rather than proved.
@@ -35,8 +39,9 @@ pub struct Recorded {
     pub note: String,
 }
 
-/// Records and returns the checkpoint of the whole journal, signed with `signer` if given.
-pub fn record(store: &mut Store, signer: Option<&SignerKey>) -> Result<Recorded> {
+/// Records and returns the checkpoint of the whole journal, signed with `signer` if given,
+/// as a journal entry by `actor`.
+pub fn record(store: &mut Store, actor: &str, signer: Option<&SignerKey>) -> Result<Recorded> {
     let tx = store.begin_write()?;
     let origin = tx.meta("origin")?.ok_or_else(|| Error::BadEntry {
         seq: 0,
@@ -60,13 +65,41 @@ pub fn record(store: &mut Store, signer: Option<&SignerKey>) -> Result<Recorded>
         text,
     }
     .render();
-    stored::record_checkpoint(
-        &tx,
-        &StoredCheckpoint {
-            note: note.clone(),
+    let key = signer.map(|k| k.verifier().encode());
+    // Nothing new since the latest checkpoint but its own entry: print it again.
+    if let Some(latest) = stored::latest_checkpoint(&tx)? {
+        if latest
+            .seq
+            .is_some_and(|s| s as u64 + 1 == size && latest.size == s as u64)
+            && latest.key == key
+        {
+            let previous = Checkpoint::parse_body(
+                &Note::parse(&latest.note)
+                    .map_err(|reason| Error::BadCheckpoint {
+                        what: "the latest recorded checkpoint".into(),
+                        reason,
+                    })?
+                    .text,
+            )
+            .map_err(|reason| Error::BadCheckpoint {
+                what: "the latest recorded checkpoint".into(),
+                reason,
+            })?;
+            return Ok(Recorded {
+                checkpoint: previous,
+                note: latest.note,
+            });
+        }
+    }
+    tx.append(
+        &crate::dates::now(),
+        actor,
+        crate::journal::Event::Checkpoint {
             size,
             root: hex::encode(checkpoint.root),
-            key: signer.map(|k| k.verifier().encode()),
+            note: note.clone(),
+            key,
+            upgraded: false,
         },
     )?;
     tx.commit()?;

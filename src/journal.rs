@@ -348,6 +348,25 @@ pub enum Event {
         /// The document it leaves (which, left with no version, is gone).
         from_document: i64,
     },
+    /// A checkpoint was recorded: the note printed for the first `size` entries (the ones
+    /// before this entry). Being an entry binds it into the record: deleting or altering a
+    /// recorded checkpoint changes the journal, which `verify` sees.
+    #[serde(rename = "checkpoint")]
+    Checkpoint {
+        /// Tree size it describes.
+        size: u64,
+        /// Its root, hex.
+        root: String,
+        /// The note exactly as printed (signed or not).
+        note: String,
+        /// The verifier key of its signature, if signed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        /// Set when the checkpoint was recorded before schema version 6 and entered into
+        /// the journal by the upgrade.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        upgraded: bool,
+    },
 }
 
 impl Event {
@@ -365,6 +384,7 @@ impl Event {
             Event::ClaimCite { .. } => "claim.cite",
             Event::AppearanceTrack { .. } => "appearance.track",
             Event::StatusSet { .. } => "status.set",
+            Event::Checkpoint { .. } => "checkpoint",
             Event::ClaimWithdraw { .. } => "claim.withdraw",
             Event::ClaimRestore { .. } => "claim.restore",
             Event::ClaimAmend { .. } => "claim.amend",
@@ -510,6 +530,20 @@ impl Event {
             } => format!(
                 "{} attached as {document_name}@{version}",
                 crate::source::short(sha256)
+            ),
+            Event::Checkpoint {
+                size,
+                key,
+                upgraded,
+                ..
+            } => format!(
+                "checkpoint of {size} entries{}{}",
+                if key.is_some() { ", signed" } else { "" },
+                if *upgraded {
+                    " (recorded earlier, entered by the schema upgrade)"
+                } else {
+                    ""
+                }
             ),
         }
     }

@@ -204,6 +204,13 @@ fn a_lowered_user_version_is_one_line_not_an_sql_dump() {
     assert!(stderr.contains("says it has schema version 3"), "{stderr}");
     assert!(stderr.contains("changed by hand"), "{stderr}");
     assert!(
+        stderr.contains(&format!(
+            "PRAGMA user_version = {}",
+            claimledger::store::migrate::SCHEMA_VERSION
+        )),
+        "{stderr}"
+    );
+    assert!(
         !stderr.contains("CREATE") && !stderr.contains("ALTER"),
         "{stderr}"
     );
@@ -303,4 +310,206 @@ fn a_ledger_on_a_read_only_mount_can_be_read() {
     let script = format!("mount -o bind,ro '{dir}' '{dir}' && exec \"$@\"");
     let wrapper = ["unshare", "-rm", "sh", "-c", &script, "sh"];
     reading_commands_work(&wrapper, &sb, "read-only file system");
+}
+
+// ------------------------------------------------------------------ checkpoints are the record
+
+fn verify_fails(sb: &Sandbox, expected: &str) -> serde_json::Value {
+    let out = sb.cmd(&["verify", "--json"]).output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(expected),
+        "expected {expected:?} in {stdout}"
+    );
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn signed_desk() -> (Sandbox, String) {
+    let sb = shared_sandbox();
+    let key = sb.dir.path().join("desk.key");
+    sb.ok(&["key", "generate", "--out", key.to_str().unwrap()]);
+    let signed = sb.ok(&["checkpoint", "--sign", key.to_str().unwrap()]);
+    sb.ok(&["party", "add", "Port Authority"]);
+    (sb, signed)
+}
+
+#[test]
+fn a_checkpoint_is_a_journal_entry() {
+    let (sb, signed) = signed_desk();
+    let (kind, payload): (String, String) = sb
+        .sql()
+        .query_row(
+            "SELECT kind, payload FROM journal WHERE kind = 'checkpoint'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "checkpoint");
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["note"], signed);
+    assert_eq!(
+        sb.count("SELECT seq FROM checkpoints"),
+        sb.count("SELECT seq FROM journal WHERE kind = 'checkpoint'")
+    );
+    let log = sb.ok(&["log"]);
+    assert!(log.contains("checkpoint of 3 entries, signed"), "{log}");
+    sb.ok(&["verify"]);
+}
+
+#[test]
+fn deleting_a_recorded_checkpoint_fails_verify() {
+    let (sb, _) = signed_desk();
+    sb.sql().execute_batch("DELETE FROM checkpoints").unwrap();
+    verify_fails(&sb, "table checkpoints");
+}
+
+#[test]
+fn a_signed_checkpoint_made_unsigned_fails_verify() {
+    let (sb, signed) = signed_desk();
+    let unsigned = signed.split("\n\n").next().unwrap().to_string() + "\n";
+    sb.sql()
+        .execute("UPDATE checkpoints SET note = ?1, key = NULL", [&unsigned])
+        .unwrap();
+    verify_fails(&sb, "table checkpoints");
+}
+
+#[test]
+fn verify_counts_the_entries_no_checkpoint_covers() {
+    let sb = shared_sandbox();
+    // init, party, source: nothing is covered yet.
+    let out = sb.cmd(&["verify"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("3 entries are not yet covered by any checkpoint"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(sb.json(&["verify"])["uncovered"], 3);
+    sb.ok(&["checkpoint"]);
+    // Only the checkpoint's own entry is after it.
+    assert_eq!(sb.json(&["verify"])["uncovered"], 1);
+    sb.ok(&["party", "add", "Port Authority"]);
+    sb.ok(&["party", "add", "Coast Guard"]);
+    let out = sb.cmd(&["verify"]).output().unwrap();
+    assert!(
+        text(&out.stderr).contains("3 entries are not yet covered by any checkpoint"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(sb.json(&["verify"])["uncovered"], 3);
+}
+
+#[test]
+fn a_checkpoint_recorded_before_version_6_is_entered_into_the_journal() {
+    let sb = shared_sandbox();
+    let note = sb.ok(&["checkpoint"]);
+    // Make it a version-5 ledger: the checkpoint only a row, no entry, no seq column.
+    {
+        let conn = sb.sql();
+        conn.execute_batch(
+            "DELETE FROM checkpoints;
+             DELETE FROM journal WHERE kind = 'checkpoint';
+             ALTER TABLE checkpoints DROP COLUMN seq;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        claimledger::store::merkle::backfill(&conn).unwrap();
+        let root: String = note.lines().nth(2).unwrap().to_string();
+        let root = hex::encode(
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, root).unwrap(),
+        );
+        conn.execute(
+            "INSERT INTO checkpoints (note, size, root) VALUES (?1, 3, ?2)",
+            [&note, &root],
+        )
+        .unwrap();
+    }
+    assert_eq!(sb.count("SELECT count(*) FROM journal"), 3);
+    sb.ok(&["verify"]);
+    assert_eq!(sb.count("PRAGMA user_version"), 6);
+    let payload: String = sb
+        .sql()
+        .query_row(
+            "SELECT payload FROM journal WHERE kind = 'checkpoint'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(payload["note"], note);
+    assert_eq!(payload["upgraded"], true);
+    assert_eq!(payload["size"], 3);
+    // Bound from now on.
+    sb.sql().execute_batch("DELETE FROM checkpoints").unwrap();
+    verify_fails(&sb, "table checkpoints");
+}
+
+// ------------------------------------------------------------------ schema objects
+
+#[test]
+fn an_added_trigger_or_view_fails_verify() {
+    let sb = shared_sandbox();
+    sb.sql()
+        .execute_batch(
+            "CREATE TRIGGER quiet AFTER INSERT ON status_events BEGIN
+                 UPDATE claims SET status = 'confirmed' WHERE id = NEW.claim_id;
+             END;",
+        )
+        .unwrap();
+    let report = verify_fails(&sb, "trigger quiet");
+    assert_eq!(report["problems"][0]["check"], "schema");
+    sb.sql()
+        .execute_batch("DROP TRIGGER quiet; CREATE VIEW claims_view AS SELECT * FROM claims;")
+        .unwrap();
+    verify_fails(&sb, "view claims_view");
+    sb.sql()
+        .execute_batch("DROP VIEW claims_view; CREATE INDEX sneaky ON claims (said);")
+        .unwrap();
+    verify_fails(&sb, "index sneaky");
+    sb.sql().execute_batch("DROP INDEX sneaky").unwrap();
+    sb.ok(&["verify"]);
+}
+
+#[test]
+fn a_ledger_you_may_not_read_says_so() {
+    let sb = shared_sandbox();
+    chmod(&sb.db, 0o000);
+    let out = wrapped(&unprivileged(), &sb.db, &["list"]);
+    chmod(&sb.db, 0o666);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+    assert!(stderr.contains("ermission denied"), "{stderr}");
+}
+
+#[test]
+fn a_really_full_disk_says_so() {
+    need("unshare", "README.md (util-linux)");
+    let sb = Sandbox::empty();
+    let mnt = sb.dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let big = sb.file(
+        "big.txt",
+        "The ferry left the harbour at dawn. ".repeat(20_000),
+    );
+    // A 4 MiB file system: room for a new ledger, not for a 700 KB source as well.
+    let script = format!(
+        "mount -t tmpfs -o size=4m tmpfs '{m}' && \"$0\" --db '{m}/ledger.db' init -q && \"$0\" --db '{m}/ledger.db' source add '{big}'; echo \"exit $?\" >&2; \"$0\" --db '{m}/ledger.db' verify",
+        m = mnt.display()
+    );
+    let out = Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .arg(bin())
+        .env("CLAIMLEDGER_USER", "tester")
+        .output()
+        .expect("runs");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("exit 1"), "{stderr}");
+    assert!(stderr.contains("is full"), "{stderr}");
+    assert!(stderr.contains("free some space"), "{stderr}");
+    assert!(!stderr.contains("disk I/O error"), "{stderr}");
+    // verify ran on the full disk afterwards and found the ledger as it was.
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("verify: ok: 1 journal entries"), "{stderr}");
 }

@@ -114,16 +114,17 @@ fn checkpoint_prints_a_c2sp_checkpoint_of_the_whole_journal() {
     assert_eq!(json["origin"], "test.example/ledger");
     assert_eq!(json["size"], size);
     assert_eq!(json["root"], hex::encode(&root));
-    // Recording the same checkpoint twice keeps one row.
+    // Recording the same checkpoint twice keeps one row (and one journal entry).
     assert_eq!(sb.count("SELECT count(*) FROM checkpoints"), 1);
-    // Every append moves the root.
+    assert_eq!(sb.count("SELECT count(*) FROM journal"), size + 1);
+    // Every append moves the root (the checkpoint's own entry, then the status).
     sb.ok(&["status", "set", "C2", "unconfirmed"]);
     let later = sb.json(&["checkpoint"]);
-    assert_eq!(later["size"], size + 1);
+    assert_eq!(later["size"], size + 2);
     assert_ne!(later["root"], json["root"]);
     assert_eq!(
         hex::decode(later["root"].as_str().unwrap()).unwrap(),
-        independent_root(&sb, size as usize + 1)
+        independent_root(&sb, size as usize + 2)
     );
     assert_eq!(sb.count("SELECT count(*) FROM checkpoints"), 2);
     sb.ok(&["verify"]);
@@ -357,7 +358,7 @@ fn a_rewritten_history_fails_against_the_old_checkpoint() {
     sb.ok(&["verify", "--checkpoint", &published]);
 
     // The keeper rewrites entry #5 (the status) thoroughly: payload, hash, tables, tree, and
-    // drops its own checkpoints. Same size, one entry different.
+    // drops its own checkpoints (their journal entry too). Same size, one entry different.
     let conn = sb.sql();
     let (seq, payload): (i64, String) = conn
         .query_row(
@@ -394,7 +395,8 @@ fn a_rewritten_history_fails_against_the_old_checkpoint() {
     conn.execute_batch(
         "UPDATE claims SET status = 'disputed', status_party_id = NULL WHERE id = 'C1';
          UPDATE status_events SET status = 'disputed' WHERE claim_id = 'C1';
-         DELETE FROM checkpoints;",
+         DELETE FROM checkpoints;
+         DELETE FROM journal WHERE kind = 'checkpoint';",
     )
     .unwrap();
     // status_party_id stays as the entry says (by Valtrane).
@@ -455,7 +457,6 @@ fn a_checkpoint_of_another_ledger_or_a_longer_one_fails() {
 #[test]
 fn an_older_ledger_gets_its_tree_when_opened() {
     let (sb, _) = desk();
-    let before = sb.ok(&["checkpoint"]);
     let nodes = |db: &std::path::Path| -> Vec<(i64, i64, String)> {
         rusqlite::Connection::open(db)
             .unwrap()
@@ -477,7 +478,7 @@ fn an_older_ledger_gets_its_tree_when_opened() {
     };
     run(&["log"]);
     assert_eq!(nodes(&old), expected);
-    assert_eq!(run(&["checkpoint"]), before);
+    assert_eq!(run(&["checkpoint"]), sb.ok(&["checkpoint"]));
     run(&["verify"]);
 }
 

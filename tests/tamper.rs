@@ -151,7 +151,7 @@ fn named(table: &str) -> String {
     match table {
         "journal" => "journal entry #".into(),
         "merkle_nodes" => "merkle_nodes".into(),
-        "checkpoints" => "checkpoints row".into(),
+        "checkpoints" => "checkpoints".into(),
         "blobs" => "blobs".into(),
         "blob_chunks" => "blob_chunks".into(),
         "normalized_texts" => "normalized_texts".into(),

@@ -31,7 +31,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut store = Store::open(&ctx.db)?;
-    let made = crate::checkpoint::record(&mut store, signer.as_ref())?;
+    let made = crate::checkpoint::record(&mut store, &ctx.actor, signer.as_ref())?;
     ctx.recorded(format!("the checkpoint of size {}", made.checkpoint.size));
     match ctx.format {
         Format::Json => ctx.emit_json(&serde_json::json!({

@@ -84,6 +84,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Format::Json => ctx.emit_json(&serde_json::json!({
             "ok": ok,
             "problems": report.problems,
+            "uncovered": report.uncovered,
             "checked": {
                 "entries": report.entries,
                 "root": report.root,
@@ -116,6 +117,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         },
         report.appearances
     );
+    let coverage = match report.uncovered {
+        0 => "every entry is covered by a checkpoint".to_string(),
+        1 => "1 entry is not yet covered by any checkpoint".to_string(),
+        n => format!("{n} entries are not yet covered by any checkpoint"),
+    };
+    let summary = format!("{summary}; {coverage}");
     if ok {
         ctx.note(&format!("verify: ok: {summary}"));
         Ok(ExitCode::SUCCESS)

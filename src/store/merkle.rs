@@ -13,7 +13,9 @@
 //! - A ledger created before version 3 gets its tree in the migration ([`backfill`]), from
 //!   the journal entries it already has.
 //! - `checkpoints` keeps each checkpoint note exactly as printed, with its size and root;
-//!   `verify` recomputes the root at every recorded size and compares.
+//!   `verify` recomputes the root at every recorded size and compares. Since schema version
+//!   6 each row is the projection of a journal entry of kind `checkpoint` (its `seq`), so a
+//!   checkpoint is part of the record: deleting or altering one fails `verify`.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -140,30 +142,25 @@ pub struct StoredCheckpoint {
     pub root: String,
     /// The verifier key of its signature, if signed.
     pub key: Option<String>,
+    /// The journal entry that records it.
+    pub seq: Option<i64>,
 }
 
-/// Records a checkpoint (recording the same note twice keeps one row).
-pub fn record_checkpoint(conn: &Connection, c: &StoredCheckpoint) -> Result<()> {
-    conn.execute(
-        "INSERT INTO checkpoints (note, size, root, key) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (note) DO NOTHING",
-        params![c.note, c.size as i64, c.root, c.key],
-    )?;
-    Ok(())
+fn stored_checkpoint(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCheckpoint> {
+    Ok(StoredCheckpoint {
+        note: r.get(0)?,
+        size: r.get::<_, i64>(1)?.max(0) as u64,
+        root: r.get(2)?,
+        key: r.get(3)?,
+        seq: r.get(4)?,
+    })
 }
 
 /// Every recorded checkpoint, oldest first.
 pub fn checkpoints(conn: &Connection) -> Result<Vec<StoredCheckpoint>> {
     let mut stmt =
-        conn.prepare("SELECT note, size, root, key FROM checkpoints ORDER BY size, rowid")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(StoredCheckpoint {
-            note: r.get(0)?,
-            size: r.get::<_, i64>(1)?.max(0) as u64,
-            root: r.get(2)?,
-            key: r.get(3)?,
-        })
-    })?;
+        conn.prepare("SELECT note, size, root, key, seq FROM checkpoints ORDER BY size, rowid")?;
+    let rows = stmt.query_map([], stored_checkpoint)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -171,16 +168,9 @@ pub fn checkpoints(conn: &Connection) -> Result<Vec<StoredCheckpoint>> {
 pub fn latest_checkpoint(conn: &Connection) -> Result<Option<StoredCheckpoint>> {
     Ok(conn
         .query_row(
-            "SELECT note, size, root, key FROM checkpoints ORDER BY size DESC, rowid DESC LIMIT 1",
+            "SELECT note, size, root, key, seq FROM checkpoints ORDER BY size DESC, rowid DESC LIMIT 1",
             [],
-            |r| {
-                Ok(StoredCheckpoint {
-                    note: r.get(0)?,
-                    size: r.get::<_, i64>(1)?.max(0) as u64,
-                    root: r.get(2)?,
-                    key: r.get(3)?,
-                })
-            },
+            stored_checkpoint,
         )
         .optional()?)
 }

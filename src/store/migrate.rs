@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003-merkle.sql"),
     include_str!("../../migrations/004-attribution.sql"),
     include_str!("../../migrations/005-normalized-texts.sql"),
+    include_str!("../../migrations/006-checkpoint-entries.sql"),
     CORRECTIONS,
 ];
 
@@ -53,6 +54,10 @@ pub fn upgrade(conn: &Connection, version: i64) -> Result<()> {
             if from + 1 == 4 {
                 // Version 4 folds apostrophes, quotes, dashes and ß in name lookup keys.
                 rekey_party_names(conn)?;
+            }
+            if from + 1 == 6 {
+                // Version 6 binds checkpoints into the journal: enter the ones recorded so far.
+                journal_checkpoints(conn)?;
             }
             conn.pragma_update(None, "user_version", from + 1)?;
         }
@@ -105,6 +110,32 @@ fn backfill_party_moves(conn: &Connection) -> Result<()> {
     )?;
     for m in moves {
         insert.execute(rusqlite::params![m.0, m.1, m.2, m.3, m.4])?;
+    }
+    Ok(())
+}
+
+/// Turns every checkpoint recorded before version 6 into a journal entry, oldest first
+/// (see migrations/006-checkpoint-entries.sql).
+fn journal_checkpoints(conn: &Connection) -> Result<()> {
+    let rows: Vec<(String, i64, String, Option<String>)> = conn
+        .prepare("SELECT note, size, root, key FROM checkpoints ORDER BY size, rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    conn.execute("DELETE FROM checkpoints", [])?;
+    let time = crate::dates::now();
+    let actor = format!("claimledger {} (schema upgrade)", env!("CARGO_PKG_VERSION"));
+    for (note, size, root, key) in rows {
+        let event = crate::journal::Event::Checkpoint {
+            size: size.max(0) as u64,
+            root,
+            note,
+            key,
+            upgraded: true,
+        };
+        super::append_entry(conn, &time, &actor, event)?;
     }
     Ok(())
 }

@@ -8,7 +8,9 @@
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
 //! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
-//! tree and checkpoints), [`verify`] (checking all of it).
+//! tree and checkpoints), [`verify`] (checking all of it, with [`verify_schema`] for the
+//! schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
+//! write lock, read-only opening).
 
 pub mod blobs;
 pub mod faults;
@@ -17,6 +19,7 @@ pub mod migrate;
 pub mod project;
 pub mod queries;
 pub mod verify;
+pub mod verify_schema;
 
 use std::path::{Path, PathBuf};
 
@@ -130,9 +133,24 @@ impl Store {
                 }
             }
         }
+        if let Err(source) = std::fs::File::open(path) {
+            return Err(Error::ReadFile {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
         let (mut store, version) = match Store::open_as(path, false) {
             Err(e) if faults::is_cannot_open(&e) && !faults::has_wal(path) => {
                 Store::open_as(path, true)?
+            }
+            Err(e) if faults::is_cannot_open(&e) => {
+                return Err(Error::ReadOnly {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "{}, and a write-ahead log with writes not yet merged into it lies beside it (-wal), which SQLite cannot read without write access: open it once where it can be written",
+                        faults::why_read_only(path)
+                    ),
+                });
             }
             other => other?,
         };
@@ -239,6 +257,15 @@ impl Store {
             }
             Err(Error::Sqlite(e)) => {
                 drop(tx);
+                let advice = if verify_schema::is_current_schema(&self.conn).unwrap_or(false) {
+                    format!(
+                        "its tables are exactly those of version {v}: set it back with `sqlite3 {} 'PRAGMA user_version = {v}'`, or restore it from a backup",
+                        path.display(),
+                        v = migrate::SCHEMA_VERSION
+                    )
+                } else {
+                    "restore it from a backup, or set PRAGMA user_version back to the version its tables are".into()
+                };
                 Err(Error::SchemaMismatch {
                     path,
                     found: version,
@@ -247,7 +274,7 @@ impl Store {
                         migrate::SCHEMA_VERSION,
                         faults::sqlite_message(&e)
                     ),
-                    advice: "restore it from a backup, or set PRAGMA user_version back to the version its tables are".into(),
+                    advice,
                 })
             }
             Err(e) => Err(e),
@@ -319,8 +346,21 @@ impl Tx<'_> {
 
     /// Appends a journal entry and applies it to the derived tables, in this transaction.
     pub fn append(&self, time: &str, actor: &str, event: Event) -> Result<Entry> {
+        append_entry(self, time, actor, event)
+    }
+}
+
+/// Appends a journal entry, its Merkle leaf and its projection on `conn` (the caller holds
+/// the write transaction; the schema upgrade uses this too).
+pub(crate) fn append_entry(
+    conn: &Connection,
+    time: &str,
+    actor: &str,
+    event: Event,
+) -> Result<Entry> {
+    {
         let seq: i64 =
-            self.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
+            conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
                 r.get(0)
             })?;
         let entry = Entry {
@@ -329,7 +369,7 @@ impl Tx<'_> {
             actor: actor.to_string(),
             event,
         };
-        self.execute(
+        conn.execute(
             "INSERT INTO journal (seq, time, actor, kind, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             rusqlite::params![
                 entry.seq,
@@ -340,8 +380,8 @@ impl Tx<'_> {
                 entry.hash()
             ],
         )?;
-        merkle::append_leaf(self, entry.seq, &entry.bytes())?;
-        project::apply(self, &entry)?;
+        merkle::append_leaf(conn, entry.seq, &entry.bytes())?;
+        project::apply(conn, &entry)?;
         Ok(entry)
     }
 }

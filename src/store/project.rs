@@ -445,6 +445,28 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 params![from_document],
             )?;
         }
+        Event::Checkpoint {
+            size,
+            root,
+            note,
+            key,
+            upgraded: _,
+        } => {
+            // A checkpoint describes entries recorded before it, never itself or later ones.
+            if *size as i64 > seq {
+                return Err(Error::BadEntry {
+                    seq,
+                    reason: format!(
+                        "a checkpoint of {size} entries recorded as entry #{seq}, when only {seq} came before it"
+                    ),
+                });
+            }
+            run(
+                conn,
+                "INSERT INTO checkpoints (note, size, root, key, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![note, *size as i64, root, key, seq],
+            )?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,13 @@
+-- Version 5 -> 6: every recorded checkpoint is a journal entry (kind 'checkpoint').
+--
+-- Until version 5 a checkpoint was only a row of `checkpoints`, so deleting one, or turning
+-- a signed one into an unsigned one, went unnoticed. From version 6 `checkpoint` appends an
+-- entry, and the table is derived from those entries like every other derived table:
+-- `verify` rebuilds it from the journal and compares. `seq` is the entry of each row.
+--
+-- Checkpoints recorded before version 6 are entered into the journal by the upgrade itself
+-- (src/store/migrate.rs): one 'checkpoint' entry each, oldest first, after the entries the
+-- ledger already has, marked "upgraded": true, with the note, size, root and key exactly as
+-- recorded. From then on they are bound like new ones; what they say is unchanged, and
+-- `verify` still checks each root against the tree at its size.
+ALTER TABLE checkpoints ADD COLUMN seq INTEGER REFERENCES journal (seq);
