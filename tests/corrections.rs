@@ -356,3 +356,234 @@ fn bad_amendments_change_nothing() {
         2,
     );
 }
+
+#[test]
+fn uncite_takes_back_a_wrong_appearance() {
+    let (sb, sha) = ledger();
+    sb.ok(&["claim", "cite", "C2", "--source", &sha, "--quote", CHAPEL]);
+    assert_eq!(sb.json(&["list"])[1]["appearances"], 2);
+    assert_eq!(ids(&sb.json(&["list", "--search", "poplars"])), ["C2"]);
+    let cited: i64 = sb.count("SELECT max(id) FROM appearances");
+
+    let out = sb.ok(&[
+        "claim",
+        "uncite",
+        "C2",
+        "2",
+        "--reason",
+        "that passage is about the footage",
+    ]);
+    assert!(out.contains("appearance removed"), "{out}");
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "claim.uncite");
+    assert_eq!(payload["appearance"], cited);
+    assert_eq!(payload["source"], sha.as_str());
+    assert_eq!(payload["reason"], "that passage is about the footage");
+    assert_eq!(sb.json(&["list"])[1]["appearances"], 1);
+    assert!(
+        sb.json(&["list", "--search", "poplars"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(ids(&sb.json(&["list", "--search", "geolocated"])), ["C2"]);
+
+    let audit = sb.ok(&["audit", "C2"]);
+    assert!(audit.contains("appearance removed, by tester"), "{audit}");
+    assert!(
+        audit.contains("reason: that passage is about the footage"),
+        "{audit}"
+    );
+    assert!(audit.contains("removed appearance (recorded #"), "{audit}");
+    assert!(
+        audit.contains("a roadside chapel"),
+        "the removed text is shown: {audit}"
+    );
+    assert!(
+        !audit.contains("\n2. in "),
+        "one appearance is left: {audit}"
+    );
+    let json = sb.json(&["audit", "C2"]);
+    assert_eq!(json["removed_appearances"][0]["id"], cited);
+    assert_eq!(json["appearances"].as_array().unwrap().len(), 1);
+    verify_ok(&sb);
+
+    // Appearance ids are never reused: the journal names them.
+    sb.ok(&["claim", "cite", "C2", "--source", &sha, "--quote", CHAPEL]);
+    assert_eq!(sb.count("SELECT max(id) FROM appearances"), cited + 1);
+    verify_ok(&sb);
+}
+
+#[test]
+fn bad_uncites_change_nothing() {
+    let (sb, sha) = ledger();
+    sb.refuses(
+        &["claim", "uncite", "C1", "1", "--reason", "x"],
+        "the only appearance of claim C1",
+    );
+    sb.ok(&["claim", "cite", "C1", "--source", &sha, "--quote", CHAPEL]);
+    sb.refuses(
+        &["claim", "uncite", "C1", "3", "--reason", "x"],
+        "has no appearance 3; it has 2",
+    );
+    sb.refuses(
+        &["claim", "uncite", "C1", "0", "--reason", "x"],
+        "has no appearance 0",
+    );
+    sb.refuses(
+        &["claim", "uncite", "C1", "two", "--reason", "x"],
+        "has no appearance two",
+    );
+    sb.refuses(&["claim", "uncite", "C1", "2", "--reason", " "], "--reason");
+    sb.refuses(
+        &["claim", "uncite", "C5", "2", "--reason", "x"],
+        "not found",
+    );
+}
+
+#[test]
+fn unmerge_undoes_a_wrong_merge() {
+    let (sb, sha) = ledger();
+    // Valtrane denies C1; Lantern Maps is wrongly merged into the MoD.
+    sb.ok(&["status", "set", "C2", "denied", "--by", "Lantern Maps"]);
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        CHAPEL,
+        "--claimant",
+        "the MoD",
+        "--via",
+        "Lantern Maps",
+    ]);
+    let before: Vec<Value> = sb.json(&["list"]).as_array().unwrap().clone();
+    let parties_before = sb.json(&["party", "list"]);
+    sb.ok(&["party", "merge", "Orvenian MoD", "Lantern Maps"]);
+    let merged = sb.json(&["list"]);
+    assert_eq!(merged[1]["claimant"], "Orvenian MoD");
+    // C3 reached the page through its own claimant: the link collapsed.
+    assert_eq!(merged[2]["via"], serde_json::json!([]));
+    verify_ok(&sb);
+
+    let out = sb.ok(&[
+        "party",
+        "unmerge",
+        "lantern maps",
+        "--reason",
+        "two different parties",
+    ]);
+    assert!(out.starts_with("Lantern Maps\n"), "{out}");
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "party.unmerge");
+    assert_eq!(payload["party"]["as"], "lantern maps");
+    assert_eq!(payload["from"]["as"], "Orvenian MoD");
+    assert_eq!(payload["reason"], "two different parties");
+    // Everything the merge moved is back: claimant, status party, collapsed conduit.
+    assert_eq!(sb.json(&["list"]).as_array().unwrap(), &before);
+    assert_eq!(sb.json(&["party", "list"]), parties_before);
+    assert_eq!(
+        ids(&sb.json(&["list", "--claimant", "Lantern Maps"])),
+        ["C2"]
+    );
+    let audit = sb.ok(&["audit", "C2"]);
+    assert!(audit.contains("party unmerged, by tester"), "{audit}");
+    assert!(
+        audit.contains("party: \"Lantern Maps merged into Orvenian MoD (#"),
+        "{audit}"
+    );
+    assert!(audit.contains("reason: two different parties"), "{audit}");
+    assert_eq!(
+        sb.json(&["audit", "C3"])["corrections"][0]["kind"],
+        "party.unmerge"
+    );
+    assert!(
+        sb.json(&["audit", "C1"])["corrections"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    verify_ok(&sb);
+
+    sb.refuses(
+        &["party", "unmerge", "Lantern Maps", "--reason", "again"],
+        "nothing to unmerge",
+    );
+    sb.refuses(
+        &["party", "unmerge", "the MoD", "--reason", "x"],
+        "did not come to its party by a merge",
+    );
+    sb.refuses(
+        &["party", "unmerge", "Nobody", "--reason", "x"],
+        "party 'Nobody' not found",
+    );
+    sb.ok(&["party", "merge", "Orvenian MoD", "Lantern Maps"]);
+    sb.refuses(
+        &["party", "unmerge", "Lantern Maps", "--reason", ""],
+        "--reason",
+    );
+}
+
+#[test]
+fn merges_of_merges_unmerge_one_at_a_time() {
+    let (sb, _) = ledger();
+    let before = sb.json(&["list"]);
+    sb.ok(&["party", "merge", "Chirrup", "Lantern Maps"]);
+    sb.ok(&["party", "merge", "Orvenian MoD", "Chirrup"]);
+    assert_eq!(sb.json(&["list"])[1]["claimant"], "Orvenian MoD");
+    // The latest merge that moved the name is undone first.
+    sb.ok(&["party", "unmerge", "Lantern Maps", "--reason", "wrong"]);
+    assert_eq!(sb.json(&["list"])[1]["claimant"], "Chirrup");
+    sb.ok(&["party", "unmerge", "Lantern Maps", "--reason", "wrong too"]);
+    assert_eq!(sb.json(&["list"]), before);
+    verify_ok(&sb);
+}
+
+#[test]
+fn a_ledger_merged_before_corrections_existed_can_be_unmerged() {
+    let (sb, _) = ledger();
+    sb.ok(&["party", "merge", "Orvenian MoD", "Lantern Maps"]);
+    // The same ledger as the schema before the corrections migration held it (the
+    // migration is the latest): opening it migrates, and what the merge moved is rebuilt
+    // from the journal.
+    let old = sb.dir.path().join("before-corrections.db");
+    sb.sql()
+        .execute("VACUUM INTO ?1", [old.to_str().unwrap()])
+        .unwrap();
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.execute_batch(
+        "DROP TABLE party_moves; DROP TABLE corrections; DROP TABLE removed_appearances;
+         ALTER TABLE claims DROP COLUMN withdrawn_seq;",
+    )
+    .unwrap();
+    conn.pragma_update(
+        None,
+        "user_version",
+        claimledger::store::migrate::SCHEMA_VERSION - 1,
+    )
+    .unwrap();
+    drop(conn);
+    let run = |args: &[&str]| {
+        let out = sb.cmd(args).arg("--db").arg(&old).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {} {}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let report: Value = serde_json::from_str(&run(&["verify", "--json"])).unwrap();
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    let moves: i64 = rusqlite::Connection::open(&old)
+        .unwrap()
+        .query_row("SELECT count(*) FROM party_moves", [], |r| r.get(0))
+        .unwrap();
+    assert!(moves >= 2, "the merge's moves were rebuilt ({moves})");
+    run(&["party", "unmerge", "Lantern Maps", "--reason", "wrong"]);
+    let list: Value = serde_json::from_str(&run(&["list", "--json"])).unwrap();
+    assert_eq!(list[1]["claimant"], "Lantern Maps");
+    let report: Value = serde_json::from_str(&run(&["verify", "--json"])).unwrap();
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+}

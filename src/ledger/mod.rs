@@ -22,7 +22,7 @@ use std::path::Path;
 pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
 pub use corrections::{Change, Corrected, CorrectionOut};
-pub use parties::{PartyClaim, PartyRecorded, PartyShown};
+pub use parties::{PartyClaim, PartyRecorded, PartyShown, PartyUnmerged};
 pub use sources::{NewSource, Reanchored, SourceAdded, SourceShown};
 pub use statuses::{NewStatus, StatusRecorded, Targets};
 pub use tables::{ClaimantCount, ListQuery, StatusCount, Summary};
