@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ARTICLE_V1, Sandbox};
+use common::{ARTICLE_V1, ARTICLE_V2, Sandbox};
 use serde_json::Value;
 
 const STRIKE: &str = "had destroyed at least 40\u{a0}enemy fighters";
@@ -586,4 +586,213 @@ fn a_ledger_merged_before_corrections_existed_can_be_unmerged() {
     assert_eq!(list[1]["claimant"], "Lantern Maps");
     let report: Value = serde_json::from_str(&run(&["verify", "--json"])).unwrap();
     assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+}
+
+/// Runs a command that must succeed; returns (stdout, stderr).
+fn ok_both(sb: &Sandbox, args: &[&str]) -> (String, String) {
+    let out = sb.cmd(args).output().unwrap();
+    common::assert_success(args, &out);
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn attach_makes_stored_bytes_a_version_and_reanchors() {
+    let (sb, v1) = ledger();
+    // The later capture was first stored on its own, as evidence.
+    let path = sb.file("capture-2.txt", ARTICLE_V2);
+    let v2 = sb.json(&["source", "add", &path])["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.ok(&["status", "set", "C1", "disputed", "--evidence", &v2]);
+    assert_eq!(sb.json(&["source", "show", &v2])["document"], "capture-2");
+
+    let (out, err) = ok_both(&sb, &["source", "attach", &v2, "--version-of", "report-v1"]);
+    assert_eq!(out.trim(), v2);
+    assert!(err.contains("attached as report-v1@2"), "{err}");
+    assert!(err.contains("re-anchored 2 appearance(s)"), "{err}");
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "appearance.track");
+    assert_eq!(payload["results"].as_array().unwrap().len(), 2);
+    let attach: String = sb
+        .sql()
+        .query_row(
+            "SELECT payload FROM journal WHERE kind = 'source.attach'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let attach: Value = serde_json::from_str(&attach).unwrap();
+    assert_eq!(attach["sha256"], v2.as_str());
+    assert_eq!(attach["document_name"], "report-v1");
+    assert_eq!(attach["version"], 2);
+    // report-v1@2 now means the attached capture; its old document is gone.
+    assert_eq!(
+        sb.json(&["source", "show", "report-v1@2"])["sha256"],
+        v2.as_str()
+    );
+    sb.refuses(&["source", "show", "capture-2@1"], "not found");
+    let sources = sb.json(&["source", "list"]);
+    assert_eq!(sources.as_array().unwrap().len(), 2);
+    // The claims' latest-version column follows; audit lists the version.
+    assert!(sb.json(&["list"])[0]["latest"].is_string());
+    let audit = sb.ok(&["audit", "C1"]);
+    assert!(audit.contains("in report-v1@2"), "{audit}");
+    verify_ok(&sb);
+
+    // Refused: attaching again, or attaching a version of a document with several.
+    sb.refuses(
+        &["source", "attach", &v2, "--version-of", &v1],
+        "already a version of document 'report-v1'",
+    );
+    let other = sb.add_source("other.txt", "An unrelated capture, stored on its own.");
+    sb.refuses(
+        &["source", "attach", &v1, "--version-of", &other],
+        "one of 2 versions",
+    );
+    sb.refuses(
+        &["source", "attach", "abcdef12", "--version-of", &v1],
+        "not found",
+    );
+    sb.refuses(
+        &["source", "attach", &other, "--version-of", "nosuch@1"],
+        "not found",
+    );
+}
+
+#[test]
+fn adding_stored_bytes_again_attaches_or_says_what_to_do() {
+    let (sb, _) = ledger();
+    let path = sb.file("capture-2.txt", ARTICLE_V2);
+    let v2 = sb.json(&["source", "add", &path, "--title", "Second capture"])["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The same bytes with the same (or no) metadata: nothing to do, and it says so.
+    let (_, err) = ok_both(&sb, &["source", "add", &path]);
+    assert!(
+        err.contains("already stored as second-capture@1; nothing written"),
+        "{err}"
+    );
+    let (_, err) = ok_both(&sb, &["source", "add", &path, "--title", "Second capture"]);
+    assert!(err.contains("nothing written"), "{err}");
+    // Other metadata: refused, naming the field and the command that changes it.
+    let stderr = sb.refuses(
+        &["source", "add", &path, "--title", "Another title", "--url", "https://x.example/"],
+        "with other --title, --url; nothing written: change it with `claimledger source set second-capture@1`",
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    sb.refuses(
+        &["source", "add", &path, "--captured", "2020-01-01"],
+        "cannot change",
+    );
+    sb.refuses(&["source", "add", &path, "--name", "elsewhere"], "--name");
+    // --version-of attaches it.
+    let (out, err) = ok_both(
+        &sb,
+        &["source", "add", &path, "--version-of", "report-v1@1"],
+    );
+    assert_eq!(out.trim(), v2);
+    assert!(err.contains("attached as report-v1@2"), "{err}");
+    assert_eq!(
+        sb.json(&["source", "show", "report-v1@latest"])["sha256"],
+        v2.as_str()
+    );
+    // Again: already a version of that document; nothing written.
+    let before = sb.snapshot();
+    let (_, err) = ok_both(
+        &sb,
+        &["source", "add", &path, "--version-of", "report-v1@1"],
+    );
+    assert!(
+        err.contains("already stored as report-v1@2; nothing written"),
+        "{err}"
+    );
+    assert_eq!(before, sb.snapshot());
+    verify_ok(&sb);
+}
+
+#[test]
+fn source_set_fills_metadata_later_and_name_chooses_the_document_name() {
+    let (sb, v1) = ledger();
+    let path = sb.file("capture-2.txt", ARTICLE_V2);
+    let added = sb.json(&["source", "add", &path, "--version-of", &v1]);
+    let v2 = added["sha256"].as_str().unwrap().to_string();
+    assert!(sb.json(&["source", "show", &v2])["title"].is_null());
+    let out = sb.ok(&[
+        "source",
+        "set",
+        "report-v1@2",
+        "--title",
+        "Drone strike (updated)",
+        "--url",
+        "https://news.example/bridge",
+        "--published",
+        "2026-03-03",
+    ]);
+    assert!(out.contains("title: Drone strike (updated)"), "{out}");
+    let (kind, payload, _) = last_entry(&sb);
+    assert_eq!(kind, "source.update");
+    assert_eq!(
+        payload,
+        serde_json::json!({"sha256": v2, "title": "Drone strike (updated)",
+            "url": "https://news.example/bridge", "published": "2026-03-03"})
+    );
+    let shown = sb.json(&["source", "show", &v2]);
+    assert_eq!(shown["title"], "Drone strike (updated)");
+    assert_eq!(shown["url"], "https://news.example/bridge");
+    assert_eq!(shown["published"], "2026-03-03");
+    // Only the given fields change.
+    sb.ok(&["source", "set", &v2, "--author", "N. Wire"]);
+    assert_eq!(
+        sb.json(&["source", "show", &v2])["title"],
+        "Drone strike (updated)"
+    );
+    verify_ok(&sb);
+
+    sb.refuses(&["source", "set", &v2], "say what to set");
+    sb.refuses(
+        &["source", "set", &v2, "--author", "N. Wire"],
+        "already has that metadata",
+    );
+    sb.refuses(&["source", "set", "nosuch@1", "--title", "x"], "not found");
+    sb.refuses(&["source", "set", &v2, "--url", " "], "URL is empty");
+    sb.refuses(
+        &["source", "set", &v2, "--published", "soon"],
+        "--published",
+    );
+
+    // --name chooses the document name.
+    let path = sb.file("third.txt", "A third capture, of something else entirely.");
+    let added = sb.json(&["source", "add", &path, "--name", "ansel-basin"]);
+    assert_eq!(added["document"], "ansel-basin");
+    assert_eq!(
+        sb.json(&["source", "show", "ansel-basin@1"])["sha256"],
+        added["sha256"]
+    );
+    let path = sb.file("fourth.txt", "A fourth capture.");
+    sb.refuses(
+        &["source", "add", &path, "--name", "ansel-basin"],
+        "another document has it",
+    );
+    sb.refuses(
+        &["source", "add", &path, "--name", "my doc"],
+        "cannot hold '@', spaces",
+    );
+    sb.refuses(
+        &["source", "add", &path, "--name", "a@1"],
+        "cannot hold '@'",
+    );
+    sb.refuses(
+        &["source", "add", &path, "--name", "beef"],
+        "SHA-256 prefix",
+    );
+    sb.refuses(
+        &["source", "add", &path, "--name", "x", "--version-of", &v1],
+        "keeps its name",
+    );
+    verify_ok(&sb);
 }
