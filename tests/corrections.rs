@@ -589,6 +589,10 @@ fn a_ledger_merged_before_corrections_existed_can_be_unmerged() {
 }
 
 /// Runs a command that must succeed; returns (stdout, stderr).
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn ok_both(sb: &Sandbox, args: &[&str]) -> (String, String) {
     let out = sb.cmd(args).output().unwrap();
     common::assert_success(args, &out);
@@ -794,5 +798,55 @@ fn source_set_fills_metadata_later_and_name_chooses_the_document_name() {
         &["source", "add", &path, "--name", "x", "--version-of", &v1],
         "keeps its name",
     );
+    verify_ok(&sb);
+}
+
+#[test]
+fn the_same_quote_by_the_same_claimant_is_refused_unless_meant() {
+    let (sb, sha) = ledger();
+    let add = |claimant: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            STRIKE,
+            "--claimant",
+            claimant,
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_string).collect()
+    };
+
+    // Any name of the same party, and the same span however the quote is typed.
+    let stderr = sb.refuses(&strs(&add("ORVENIAN MOD", &[])), "already claim C1");
+    assert!(stderr.contains("--duplicate"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    sb.refuses(
+        &[
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            "had destroyed at least 40 enemy fighters",
+            "--claimant",
+            "the MoD",
+        ],
+        "already claim C1",
+    );
+    // A new name is a new party: not a duplicate, and its party is not left behind when
+    // a duplicate is refused.
+    let out = sb.ok(&strs(&add("Valtrane", &[])));
+    assert!(out.starts_with("C3"), "{out}");
+    // Meant: recorded.
+    let out = sb.ok(&strs(&add("the MoD", &["--duplicate"])));
+    assert!(out.starts_with("C4"), "{out}");
+    // A withdrawn duplicate does not block the claim it duplicated from being re-logged.
+    sb.ok(&["claim", "withdraw", "C4", "--reason", "duplicate of C1"]);
+    sb.ok(&["claim", "withdraw", "C1", "--reason", "logged twice"]);
+    let out = sb.ok(&strs(&add("the MoD", &[])));
+    assert!(out.starts_with("C5"), "{out}");
     verify_ok(&sb);
 }

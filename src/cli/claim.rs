@@ -109,6 +109,9 @@ pub struct AddArgs {
     /// Which occurrence, when the quote occurs more than once (1, 2, ...)
     #[arg(long, value_name = "N")]
     occurrence: Option<usize>,
+    /// Record it even though the same claimant already has a claim on this very quote
+    #[arg(long)]
+    duplicate: bool,
 }
 
 /// `claim cite`.
@@ -147,6 +150,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 occurrence: None,
                 note: args.note,
             }),
+            duplicate: args.duplicate,
         })?,
         Command::Cite(args) => {
             ledger.cite_claim(&args.claim, &args.source, &args.quote, args.occurrence)?

@@ -32,6 +32,8 @@ pub struct NewClaim {
     pub said: Option<String>,
     /// An initial status.
     pub status: Option<NewStatus>,
+    /// Record it even if the same claimant's claim at the same span exists (`--duplicate`).
+    pub duplicate: bool,
 }
 
 /// An appearance as reported to the user.
@@ -95,6 +97,19 @@ impl Ledger {
         })?;
         let mut created = Vec::new();
         let claimant = party_for(&tx, &time, &actor, &new.claimant, &mut created)?;
+        if !new.duplicate {
+            let existing =
+                tx.duplicate_claim(claimant.id, &source.sha256, anchor.start, anchor.end)?;
+            if let Some(existing) = existing {
+                return Err(Error::DuplicateClaim {
+                    existing,
+                    claimant: new.claimant.clone(),
+                    short: short(&source.sha256).to_string(),
+                    start: anchor.start,
+                    end: anchor.end,
+                });
+            }
+        }
         let mut via = Vec::new();
         for name in &new.via {
             let party = party_for(&tx, &time, &actor, name, &mut created)?;
