@@ -850,3 +850,50 @@ fn the_same_quote_by_the_same_claimant_is_refused_unless_meant() {
     assert!(out.starts_with("C5"), "{out}");
     verify_ok(&sb);
 }
+
+#[test]
+fn audit_and_proof_cover_the_correction_entries() {
+    let (sb, _) = ledger();
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C1",
+        "--said",
+        "2026-03-02",
+        "--reason",
+        "date from the briefing",
+    ]);
+    let amend: i64 = sb.count("SELECT seq FROM journal WHERE kind = 'claim.amend'");
+    sb.ok(&["checkpoint"]);
+    let out = sb.cmd(&["proof", "C1"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let docs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proved: Vec<i64> = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["leaf_index"].as_i64())
+        .collect();
+    assert!(
+        proved.contains(&amend),
+        "{proved:?} should include #{amend}"
+    );
+    let entries = sb.json(&["audit", "C1"])["entries"].clone();
+    assert!(
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["seq"] == amend && e["kind"] == "claim.amend"),
+        "{entries}"
+    );
+    let log = sb.ok(&["log", "--limit", "2"]);
+    assert!(
+        log.contains("C1 amended (said 2026-03-02): date from the briefing"),
+        "{log}"
+    );
+}

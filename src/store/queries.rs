@@ -975,6 +975,22 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every entry a claim's record rests on ([`Tx::claim_entry_seqs`]) with its
+    /// corrections and the appearances it no longer has: what `audit` lists and `proof`
+    /// proves. In order, each once.
+    pub fn claim_record_seqs(&self, claim: &str) -> Result<Vec<i64>> {
+        let mut seqs = self.claim_entry_seqs(claim)?;
+        seqs.extend(self.correction_seqs(claim)?);
+        seqs.extend(
+            self.prepare_cached("SELECT seq FROM removed_appearances WHERE claim_id = ?1")?
+                .query_map(params![claim], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        seqs.sort_unstable();
+        seqs.dedup();
+        Ok(seqs)
+    }
+
     /// A claim's removed appearances, in the order they were recorded.
     pub fn removed_appearances(&self, claim: &str) -> Result<Vec<RemovedAppearanceRow>> {
         Ok(self
