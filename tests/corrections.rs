@@ -838,8 +838,12 @@ fn the_same_quote_by_the_same_claimant_is_refused_unless_meant() {
     );
     // A new name is a new party: not a duplicate, and its party is not left behind when
     // a duplicate is refused.
-    let out = sb.ok(&strs(&add("Valtrane", &[])));
+    let (out, err) = ok_both(&sb, &strs(&add("Valtrane", &[])));
     assert!(out.starts_with("C3"), "{out}");
+    assert!(
+        err.contains("C1 has the same quote, by Orvenian MoD; if that is the same party"),
+        "a possible mistyped claimant is pointed out: {err}"
+    );
     // Meant: recorded.
     let out = sb.ok(&strs(&add("the MoD", &["--duplicate"])));
     assert!(out.starts_with("C4"), "{out}");

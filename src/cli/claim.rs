@@ -194,6 +194,13 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
             "new party '{name}' (say what it is with `claimledger party set \"{name}\" --kind K`)"
         ));
     }
+    for (id, claimant) in &r.same_quote {
+        ctx.note(&format!(
+            "{id} has the same quote, by {}; if that is the same party, fix this claim with `claimledger claim amend` or withdraw it with `claimledger claim withdraw {} --reason TEXT`",
+            terminal(claimant),
+            r.id
+        ));
+    }
     match ctx.format {
         Format::Json => ctx.emit_json(r),
         _ if ctx.quiet => ctx.emit(&format!("{}\n", r.id)),

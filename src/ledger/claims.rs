@@ -76,6 +76,10 @@ pub struct ClaimRecorded {
     pub status_label: String,
     /// Parties this action created because their names were new.
     pub new_parties: Vec<String>,
+    /// Other standing claims on the very same quote (by other claimants), as
+    /// (id, claimant): worth a look, in case a claimant's name was mistyped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub same_quote: Vec<(String, String)>,
 }
 
 impl Ledger {
@@ -118,6 +122,7 @@ impl Ledger {
             }
             via.push(party);
         }
+        let same_quote = tx.claims_at_span(&source.sha256, anchor.start, anchor.end)?;
         let number = tx.next_id(IdTable::Claims)?;
         let id = claim::id(number);
         let statement = new
@@ -159,6 +164,7 @@ impl Ledger {
             appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
             status_label: core.status_label,
             new_parties: created,
+            same_quote,
         })
     }
 
@@ -213,6 +219,7 @@ impl Ledger {
             appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
             status_label: core.status_label,
             new_parties: Vec::new(),
+            same_quote: Vec::new(),
         })
     }
 }

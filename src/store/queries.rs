@@ -1032,6 +1032,26 @@ impl Tx<'_> {
             .optional()?)
     }
 
+    /// Standing claims with an appearance at exactly this span: (id, claimant's name).
+    pub fn claims_at_span(
+        &self,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT c.id, p.name FROM appearances a JOIN claims c ON c.id = a.claim_id
+                 JOIN parties p ON p.id = c.claimant_id
+                 WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.withdrawn_seq IS NULL
+                 ORDER BY c.number",
+            )?
+            .query_map(params![source, start as i64, end as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The latest standing merge that brought the name (by its key) to its party now:
     /// (merge entry, the party merged then, the party it was merged into).
     pub fn merge_of_name(&self, name: &str) -> Result<Option<(i64, i64, i64)>> {
