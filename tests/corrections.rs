@@ -901,3 +901,65 @@ fn audit_and_proof_cover_the_correction_entries() {
         "{log}"
     );
 }
+
+#[test]
+fn an_attached_source_brings_its_own_claims_into_the_document() {
+    let (sb, _) = ledger();
+    // A claim recorded in a capture stored on its own; the capture is then attached.
+    let path = sb.file("capture-2.txt", ARTICLE_V2);
+    let v2 = sb.json(&["source", "add", &path])["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &v2,
+        "--quote",
+        CHAPEL,
+        "--claimant",
+        "Lantern Maps",
+    ]);
+    sb.ok(&[
+        "source",
+        "attach",
+        "capture-2@1",
+        "--version-of",
+        "report-v1@1",
+    ]);
+    // C3 was followed into report-v1@1 as well.
+    let tracked: i64 = sb.count(
+        "SELECT count(*) FROM anchorings t JOIN appearances a ON a.id = t.appearance_id
+         WHERE a.claim_id = 'C3'",
+    );
+    assert_eq!(tracked, 1);
+    let audit = sb.ok(&["audit", "C3"]);
+    assert!(audit.contains("in report-v1@1 ("), "{audit}");
+    verify_ok(&sb);
+}
+
+#[test]
+fn reasons_are_stored_exact_and_shown_safely() {
+    let (sb, _) = ledger();
+    let reason = "typo\u{1b}[2J in the claimant\u{202e}";
+    sb.ok(&["claim", "withdraw", "C1", "--reason", reason]);
+    let (_, payload, _) = last_entry(&sb);
+    assert_eq!(payload["reason"], reason);
+    assert_eq!(
+        sb.json(&["audit", "C1"])["corrections"][0]["reason"],
+        reason
+    );
+    let audit = sb.ok(&["audit", "C1"]);
+    assert!(
+        !audit.contains('\u{1b}') && !audit.contains('\u{202e}'),
+        "{audit:?}"
+    );
+    assert!(
+        audit.contains("typo\\u{1b}[2J in the claimant\\u{202e}"),
+        "{audit}"
+    );
+    // The flags that pick withdrawn claims exclude each other.
+    sb.fails(&["list", "--withdrawn", "--all"], 2);
+    sb.fails(&["summary", "--withdrawn", "--all"], 2);
+}
