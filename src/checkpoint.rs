@@ -170,7 +170,7 @@ pub fn claim_proofs(
     let latest = stored::latest_checkpoint(&tx)?.ok_or(Error::NoCheckpoint)?;
     let size = latest.size;
     let root = tree_root_matching(&tx, &latest)?;
-    let seqs = tx.claim_entry_seqs(&claim.id)?;
+    let seqs = tx.claim_record_seqs(&claim.id)?;
     let (covered, uncovered): (Vec<i64>, Vec<i64>) =
         seqs.into_iter().partition(|&s| (s as u64) < size);
     let mut documents = Vec::new();

@@ -298,6 +298,9 @@ pub enum Error {
     #[error("say what to set: --title, --url, --publisher, --author or --published")]
     NothingToSet,
 
+    #[error("source {0} already has that metadata; nothing written")]
+    MetadataUnchanged(String),
+
     #[error("document name '{name}' cannot be used: {why}")]
     BadDocumentName { name: String, why: &'static str },
 

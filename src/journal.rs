@@ -653,6 +653,41 @@ mod tests {
     }
 
     #[test]
+    fn a_correction_records_only_what_changes() {
+        let amend = Event::ClaimAmend {
+            claim: "C2".into(),
+            statement: None,
+            claimant: Some(PartyRef {
+                id: 7,
+                typed: "Valtrane".into(),
+            }),
+            via: Some(Vec::new()),
+            said: None,
+            reason: "wrong claimant".into(),
+        };
+        assert_eq!(
+            amend.payload_json(),
+            r#"{"claim":"C2","claimant":{"as":"Valtrane","id":7},"reason":"wrong claimant","via":[]}"#
+        );
+        assert_eq!(
+            Event::from_parts("claim.amend", &amend.payload_json()).unwrap(),
+            amend
+        );
+        let update = Event::SourceUpdate {
+            sha256: "ab".into(),
+            meta: MetaUpdate {
+                title: Some("T".into()),
+                ..MetaUpdate::default()
+            },
+        };
+        assert_eq!(update.payload_json(), r#"{"sha256":"ab","title":"T"}"#);
+        assert_eq!(
+            Event::from_parts("source.update", &update.payload_json()).unwrap(),
+            update
+        );
+    }
+
+    #[test]
     fn payloads_round_trip_through_storage() {
         let e = entry();
         let back = Event::from_parts(e.event.kind(), &e.event.payload_json()).unwrap();

@@ -19,6 +19,18 @@ pub struct Status {
     pub builtin: bool,
 }
 
+impl Status {
+    /// A status that names a party ("denied by Kyiv") must be given one with `--by`.
+    pub fn check_party(&self, by: Option<&str>) -> crate::error::Result<()> {
+        if self.takes_party && by.is_none_or(|b| b.trim().is_empty()) {
+            return Err(crate::error::Error::StatusNeedsParty {
+                status: self.name.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A status is a finding about a standing claim: a withdrawn claim (logged by mistake, or
 /// a duplicate) takes no new status until it is restored, so nobody reads a verdict on a
 /// claim the tables no longer show.
@@ -39,6 +51,25 @@ pub fn phrase(label: &str, party: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::claim::Standing;
+
+    #[test]
+    fn a_party_status_needs_its_party_and_a_withdrawn_claim_takes_none() {
+        let denied = Status {
+            name: "denied".into(),
+            label: "denied".into(),
+            takes_party: true,
+            rating: None,
+            builtin: true,
+        };
+        assert!(denied.check_party(None).is_err());
+        assert!(denied.check_party(Some("  ")).is_err());
+        assert!(denied.check_party(Some("Kyiv")).is_ok());
+        assert!(check_settable("C1", Standing::Withdrawn).is_err());
+        assert!(check_settable("C1", Standing::Standing).is_ok());
+    }
+
     #[test]
     fn phrases_read_as_people_write() {
         assert_eq!(super::phrase("denied", Some("Kyiv")), "denied by Kyiv");

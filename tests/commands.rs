@@ -105,10 +105,15 @@ fn the_same_bytes_again_return_the_existing_version_and_write_nothing() {
     assert_eq!(first["bytes"], ARTICLE_V1.len());
     let before = sb.snapshot();
     let copy = sb.file("copy-of-a.txt", ARTICLE_V1);
-    let second = sb.json(&["source", "add", &copy, "--title", "Another title"]);
+    let second = sb.json(&["source", "add", &copy, "--title", "Bridge strike"]);
     assert_eq!(second["new"], false);
     assert_eq!(second["sha256"], first["sha256"]);
     assert_eq!(before, sb.snapshot());
+    // Other metadata is not silently ignored: it is refused, saying how to change it.
+    sb.refuses(
+        &["source", "add", &copy, "--title", "Another title"],
+        "claimledger source set",
+    );
     let stderr = sb.cmd(&["source", "add", &copy]).output().unwrap().stderr;
     assert!(String::from_utf8_lossy(&stderr).contains("nothing written"));
 }

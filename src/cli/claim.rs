@@ -109,6 +109,9 @@ pub struct AddArgs {
     /// Which occurrence, when the quote occurs more than once (1, 2, ...)
     #[arg(long, value_name = "N")]
     occurrence: Option<usize>,
+    /// Record it even though the same claimant already has a claim on this very quote
+    #[arg(long)]
+    duplicate: bool,
 }
 
 /// `claim cite`.
@@ -147,6 +150,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 occurrence: None,
                 note: args.note,
             }),
+            duplicate: args.duplicate,
         })?,
         Command::Cite(args) => {
             ledger.cite_claim(&args.claim, &args.source, &args.quote, args.occurrence)?
@@ -189,6 +193,13 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
     for name in &r.new_parties {
         ctx.note(&format!(
             "new party '{name}' (say what it is with `claimledger party set \"{name}\" --kind K`)"
+        ));
+    }
+    for (id, claimant) in &r.same_quote {
+        ctx.note(&format!(
+            "{id} has the same quote, by {}; if that is the same party, fix this claim with `claimledger claim amend` or withdraw it with `claimledger claim withdraw {} --reason TEXT`",
+            terminal(claimant),
+            r.id
         ));
     }
     match ctx.format {

@@ -16,6 +16,8 @@ pub enum Command {
     List,
     /// Two names turned out to be one party: fold the second into the first
     Merge(MergeArgs),
+    /// Undo a wrong merge: the merged party, its names and its claims stand apart again
+    Unmerge(UnmergeArgs),
     /// Say what a party is: its kind, or a description
     Set(SetArgs),
     /// A party, and every claim it made, relayed, confirmed or denied
@@ -29,6 +31,16 @@ pub struct MergeArgs {
     into: String,
     /// The party folded into it: its names become aliases, its claims move
     merged: String,
+}
+
+/// `party unmerge`.
+#[derive(Debug, clap::Args)]
+pub struct UnmergeArgs {
+    /// A name the merged party brought with it (its own name, or one of its aliases)
+    name: String,
+    /// Why (recorded in the journal and shown by `audit` of the claims it moves back)
+    #[arg(long)]
+    reason: String,
 }
 
 /// `party set`.
@@ -110,6 +122,18 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 Format::Json => ctx.emit_json(&party)?,
                 _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
                 _ => ctx.emit(&format!("{}\n", party.names.join(" = ")))?,
+            }
+        }
+        Command::Unmerge(args) => {
+            let done = ledger.unmerge_party(&args.name, &args.reason)?;
+            match ctx.format {
+                Format::Json => ctx.emit_json(&done)?,
+                _ if ctx.quiet => ctx.emit(&format!("{}\n", done.party.name))?,
+                _ => ctx.emit(&format!(
+                    "{}\n{}\n",
+                    super::safe::terminal(&done.party.names.join(" = ")),
+                    super::safe::terminal(&done.from.names.join(" = "))
+                ))?,
             }
         }
         Command::Set(args) => {

@@ -1,4 +1,5 @@
-//! `claimledger source add|list|show`: store documents and look at them.
+//! `claimledger source add|list|show|diff|attach|set`: store documents, look at them, and
+//! correct what was recorded about them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,6 +20,42 @@ pub enum Command {
     Show(ShowArgs),
     /// A unified line diff between two source versions
     Diff(DiffArgs),
+    /// Make a stored source a version of a document (re-anchors its claims)
+    Attach(AttachArgs),
+    /// Fill in or correct a source version's metadata
+    Set(SetArgs),
+}
+
+/// `source attach`.
+#[derive(Debug, clap::Args)]
+pub struct AttachArgs {
+    /// The stored source version (SHA-256 prefix, DOC@N, DOC@latest)
+    source: String,
+    /// Any version of the document it becomes the latest version of
+    #[arg(long, value_name = "DOC")]
+    version_of: String,
+}
+
+/// `source set`.
+#[derive(Debug, clap::Args)]
+pub struct SetArgs {
+    /// The source version (SHA-256 prefix, DOC@N, DOC@latest)
+    source: String,
+    /// Title or headline
+    #[arg(long)]
+    title: Option<String>,
+    /// Where it was captured from
+    #[arg(long)]
+    url: Option<String>,
+    /// Who published it
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Who wrote it
+    #[arg(long)]
+    author: Option<String>,
+    /// When it was published (YYYY-MM-DD or RFC 3339)
+    #[arg(long)]
+    published: Option<String>,
 }
 
 /// `source diff`.
@@ -59,6 +96,9 @@ pub struct AddArgs {
     /// Add it as a new version of the document this source version belongs to
     #[arg(long, value_name = "SOURCE")]
     version_of: Option<String>,
+    /// The new document's name, typed in DOC@N (default: from the title or file name)
+    #[arg(long)]
+    name: Option<String>,
 }
 
 /// `source show`.
@@ -78,6 +118,11 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::List => list(ctx),
         Command::Show(args) => show(args, ctx),
         Command::Diff(args) => diff(args, ctx),
+        Command::Attach(args) => {
+            let added = ctx.open()?.attach_source(&args.source, &args.version_of)?;
+            report_added(&added, ctx)
+        }
+        Command::Set(args) => set(args, ctx),
     }
 }
 
@@ -106,13 +151,58 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             },
             captured: args.captured,
             version_of: args.version_of,
+            name: args.name,
+        },
+    )?;
+    report_added(&added, ctx)
+}
+
+fn set(args: SetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let published = args
+        .published
+        .as_deref()
+        .map(|p| crate::dates::parse_date("--published", p))
+        .transpose()?;
+    let row = ctx.open()?.set_source(
+        &args.source,
+        SourceMeta {
+            title: args.title,
+            url: args.url,
+            publisher: args.publisher,
+            author: args.author,
+            published,
         },
     )?;
     if added.new {
         ctx.recorded(format!("{}@{}", added.document, added.version));
     }
     match ctx.format {
-        Format::Json => ctx.emit_json(&added)?,
+        Format::Json => ctx.emit_json(&row)?,
+        _ if ctx.quiet => ctx.emit(&format!("{}\n", row.sha256))?,
+        _ => {
+            let mut out = format!("{}@{} {}\n", row.document, row.version, short(&row.sha256));
+            for (key, value) in [
+                ("title", &row.title),
+                ("url", &row.url),
+                ("publisher", &row.publisher),
+                ("author", &row.author),
+                ("published", &row.published),
+            ] {
+                out += &format!(
+                    "{key:>11}: {}\n",
+                    super::safe::terminal(&or_dash(value.as_deref()))
+                );
+            }
+            ctx.emit(&out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `source add` or `source attach` did: the SHA-256 on stdout, the rest on stderr.
+fn report_added(added: &crate::ledger::SourceAdded, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match ctx.format {
+        Format::Json => ctx.emit_json(added)?,
         _ => {
             ctx.emit(&format!("{}\n", added.sha256))?;
             if added.new {
@@ -123,7 +213,14 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 if !added.is_text {
                     ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it");
                 }
-                report_reanchoring(&added, ctx);
+                report_reanchoring(added, ctx);
+            } else if added.attached {
+                ctx.note(&format!(
+                    "attached as {}@{}",
+                    super::safe::terminal(&added.document),
+                    added.version
+                ));
+                report_reanchoring(added, ctx);
             } else {
                 ctx.note(&format!(
                     "already stored as {}@{}; nothing written",

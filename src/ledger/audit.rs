@@ -168,12 +168,7 @@ impl Ledger {
         let removed_appearances = tx.removed_appearances(&core.id)?;
         let checkpoint = crate::store::merkle::latest_checkpoint(&tx)?;
         // Its own entries, its corrections, and the appearances it no longer has.
-        let mut seqs = tx.claim_entry_seqs(&core.id)?;
-        seqs.extend(tx.correction_seqs(&core.id)?);
-        seqs.extend(removed_appearances.iter().map(|r| r.seq));
-        seqs.sort_unstable();
-        seqs.dedup();
-        let all = tx.entries_at(&seqs)?;
+        let all = tx.entries_at(&tx.claim_record_seqs(&core.id)?)?;
         let own: Vec<Entry> = all
             .iter()
             .filter(|(e, _)| {

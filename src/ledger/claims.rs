@@ -32,6 +32,8 @@ pub struct NewClaim {
     pub said: Option<String>,
     /// An initial status.
     pub status: Option<NewStatus>,
+    /// Record it even if the same claimant's claim at the same span exists (`--duplicate`).
+    pub duplicate: bool,
 }
 
 /// An appearance as reported to the user.
@@ -74,6 +76,10 @@ pub struct ClaimRecorded {
     pub status_label: String,
     /// Parties this action created because their names were new.
     pub new_parties: Vec<String>,
+    /// Other standing claims on the very same quote (by other claimants), as
+    /// (id, claimant): worth a look, in case a claimant's name was mistyped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub same_quote: Vec<(String, String)>,
 }
 
 impl Ledger {
@@ -95,6 +101,19 @@ impl Ledger {
         })?;
         let mut created = Vec::new();
         let claimant = party_for(&tx, &time, &actor, &new.claimant, &mut created)?;
+        if !new.duplicate {
+            let existing =
+                tx.duplicate_claim(claimant.id, &source.sha256, anchor.start, anchor.end)?;
+            if let Some(existing) = existing {
+                return Err(Error::DuplicateClaim {
+                    existing,
+                    claimant: new.claimant.clone(),
+                    short: short(&source.sha256).to_string(),
+                    start: anchor.start,
+                    end: anchor.end,
+                });
+            }
+        }
         let mut via = Vec::new();
         for name in &new.via {
             let party = party_for(&tx, &time, &actor, name, &mut created)?;
@@ -103,6 +122,7 @@ impl Ledger {
             }
             via.push(party);
         }
+        let same_quote = tx.claims_at_span(&source.sha256, anchor.start, anchor.end)?;
         let number = tx.next_id(IdTable::Claims)?;
         let id = claim::id(number);
         let statement = new
@@ -144,6 +164,7 @@ impl Ledger {
             appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
             status_label: core.status_label,
             new_parties: created,
+            same_quote,
         })
     }
 
@@ -198,6 +219,7 @@ impl Ledger {
             appearances: vec![appearance_out(&text, &source.sha256, &anchor)],
             status_label: core.status_label,
             new_parties: Vec::new(),
+            same_quote: Vec::new(),
         })
     }
 }

@@ -24,7 +24,7 @@ pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
 pub use corrections::{Change, Corrected, CorrectionOut};
 pub use export::Selection;
-pub use parties::{PartyClaim, PartyRecorded, PartyShown};
+pub use parties::{PartyClaim, PartyRecorded, PartyShown, PartyUnmerged};
 pub use sources::{NewSource, Reanchored, SourceAdded, SourceShown};
 pub use statuses::{NewStatus, StatusRecorded, Targets};
 pub use tables::{ClaimantCount, ListQuery, StatusCount, Summary};

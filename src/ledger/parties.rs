@@ -39,6 +39,19 @@ pub struct PartyClaim {
     pub status_label: String,
 }
 
+/// What `party unmerge` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyUnmerged {
+    /// The party that stands on its own again.
+    pub party: PartyRecorded,
+    /// The party it had been merged into.
+    pub from: PartyRecorded,
+    /// The party.merge entry undone.
+    pub merge: i64,
+    /// The party.unmerge entry.
+    pub seq: i64,
+}
+
 /// What `party add` / `party alias` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct PartyRecorded {
@@ -218,6 +231,54 @@ impl Ledger {
             name: into_name,
             names,
         })
+    }
+
+    /// Undoes a wrong merge: `name` is one of the names the merged party brought with it;
+    /// the latest merge that still stands and moved that name is undone, and the names,
+    /// claims, conduit links and status events it moved go back.
+    pub fn unmerge_party(&mut self, name: &str, reason: &str) -> Result<PartyUnmerged> {
+        let reason = claim::reason(reason)?;
+        let tx = self.store.begin_write()?;
+        let time = dates::now();
+        if tx.party_by_name(name)?.is_none() {
+            return Err(Error::UnknownParty(name.to_string()));
+        }
+        let (merge, merged, into) = tx
+            .merge_of_name(name)?
+            .ok_or_else(|| Error::NotMerged(name.to_string()))?;
+        let into_name = tx.party_name(into)?.unwrap_or_default();
+        let entry = tx.append(
+            &time,
+            &self.actor,
+            Event::PartyUnmerge {
+                party: PartyRef {
+                    id: merged,
+                    typed: name.to_string(),
+                },
+                from: PartyRef {
+                    id: into,
+                    typed: into_name.clone(),
+                },
+                merge,
+                reason,
+            },
+        )?;
+        let recorded = |id: i64| -> Result<PartyRecorded> {
+            let names = party_names(&tx, id)?;
+            Ok(PartyRecorded {
+                id,
+                name: names.first().cloned().unwrap_or_default(),
+                names,
+            })
+        };
+        let out = PartyUnmerged {
+            party: recorded(merged)?,
+            from: recorded(into)?,
+            merge,
+            seq: entry.seq,
+        };
+        tx.commit()?;
+        Ok(out)
     }
 
     /// A party and everything it did: claims made, relayed, confirmed, denied...

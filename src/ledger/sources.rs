@@ -10,7 +10,7 @@ use super::anchoring::*;
 use super::*;
 use crate::anchor::State;
 use crate::error::{Error, Result};
-use crate::journal::{Event, Tracked};
+use crate::journal::{Event, MetaUpdate, Tracked};
 use crate::source::SourceMeta;
 use crate::store::Tx;
 use crate::store::queries::{AppearanceRow, IdTable, SourceRow};
@@ -25,6 +25,8 @@ pub struct NewSource {
     pub captured: Option<String>,
     /// A version of the document this is a new version of.
     pub version_of: Option<String>,
+    /// The name of the new document (default: from the title or file name).
+    pub name: Option<String>,
 }
 
 /// How one earlier appearance fares in a newly added version.
@@ -69,6 +71,9 @@ pub struct SourceAdded {
     pub version: i64,
     /// How each appearance in earlier versions of the document fares in this one.
     pub reanchored: Vec<Reanchored>,
+    /// Whether stored bytes became a version of another document (`source attach`, or
+    /// `source add --version-of` of bytes already stored).
+    pub attached: bool,
 }
 
 /// A source version and, if asked for, its text.
@@ -138,7 +143,24 @@ impl Ledger {
             });
         }
         if let Some(existing) = tx.source(&print.sha256)? {
-            // Known bytes: dropping the transaction discards the chunks just written.
+            // Known bytes: dropping the transaction discards the chunks just written. What
+            // else was asked is done (--version-of attaches), or refused with what to do;
+            // never silently ignored.
+            let attach = match &new.version_of {
+                Some(reference) => {
+                    let target = tx.resolve_source(reference)?;
+                    target.document_id != existing.document_id
+                }
+                None => false,
+            };
+            if !attach {
+                check_same_metadata(&existing, &new, &captured)?;
+            }
+            drop(tx);
+            if attach {
+                let reference = new.version_of.as_deref().expect("checked above");
+                return self.attach_source(&existing.sha256, reference);
+            }
             return Ok(SourceAdded {
                 sha256: existing.sha256,
                 bytes: existing.bytes,
@@ -148,6 +170,7 @@ impl Ledger {
                 document: existing.document,
                 version: existing.version,
                 reanchored: Vec::new(),
+                attached: false,
             });
         }
         tx.finish_blob(blob, &print.sha256, print.size)?;
@@ -155,11 +178,20 @@ impl Ledger {
         let (document, document_name, version) = match &joined {
             Some(versions) => {
                 let last = versions.last().expect("a document has a version");
+                if let Some(name) = &new.name {
+                    return Err(Error::BadDocumentName {
+                        name: name.clone(),
+                        why: "this capture joins an existing document (by --version-of or --url), which keeps its name; leave --name out",
+                    });
+                }
                 (last.document_id, last.document.clone(), last.version + 1)
             }
             None => (
                 tx.next_id(IdTable::Documents)?,
-                unique_document_name(&tx, &new.meta, origin.as_deref())?,
+                match &new.name {
+                    Some(name) => chosen_document_name(&tx, name)?,
+                    None => unique_document_name(&tx, &new.meta, origin.as_deref())?,
+                },
                 1,
             ),
         };
@@ -179,43 +211,11 @@ impl Ledger {
                 meta: new.meta,
             },
         )?;
-        let mut reanchored = Vec::new();
-        if joined.is_some() && print.is_text {
-            let target = tx
-                .source(&print.sha256)?
-                .expect("the version was just added");
-            let text = load_text(&tx, &target)?;
-            let appearances: Vec<(String, AppearanceRow)> = tx
-                .document_appearances(document)?
-                .into_iter()
-                .filter(|(_, a)| a.source != print.sha256)
-                .collect();
-            let (found, results): (Vec<Reanchored>, Vec<Tracked>) =
-                with_text(&tx, &print.sha256, &text, |t| {
-                    Ok(appearances
-                        .iter()
-                        .map(|(claim, a)| {
-                            let r = follow(t, a, &print.sha256);
-                            let report = Reanchored {
-                                claim: claim.clone(),
-                                appearance: a.id,
-                                from: a.source.clone(),
-                                old_start: a.start,
-                                old_end: a.end,
-                                state: r.state,
-                                start: r.start,
-                                end: r.end,
-                                exact: r.exact.clone().filter(|e| *e != a.exact),
-                            };
-                            (report, r)
-                        })
-                        .unzip())
-                })?;
-            reanchored = found;
-            if !results.is_empty() {
-                tx.append(&time, &self.actor, Event::AppearanceTrack { results })?;
-            }
-        }
+        let reanchored = if joined.is_some() && print.is_text {
+            reanchor_into(&tx, &time, &self.actor, document, &print.sha256)?
+        } else {
+            Vec::new()
+        };
         tx.commit()?;
         Ok(SourceAdded {
             sha256: print.sha256,
@@ -226,7 +226,113 @@ impl Ledger {
             document: document_name,
             version,
             reanchored,
+            attached: false,
         })
+    }
+
+    /// Makes a stored source version (first stored on its own, as evidence or by mistake)
+    /// a version of the document `version_of` belongs to: it becomes that document's
+    /// latest version, and the claims are re-anchored both ways, as adding a version does.
+    pub fn attach_source(&mut self, reference: &str, version_of: &str) -> Result<SourceAdded> {
+        let tx = self.store.begin_write()?;
+        let time = dates::now();
+        let source = tx.resolve_source(reference)?;
+        let target = tx.resolve_source(version_of)?;
+        if source.document_id == target.document_id {
+            return Err(Error::AlreadyAttached {
+                short: source::short(&source.sha256).to_string(),
+                document: source.document,
+                version: source.version,
+            });
+        }
+        if source.versions > 1 {
+            return Err(Error::AttachVersioned {
+                short: source::short(&source.sha256).to_string(),
+                document: source.document,
+                version: source.version,
+                count: source.versions,
+            });
+        }
+        let versions = tx.document_versions(target.document_id)?;
+        let last = versions.last().expect("a document has a version");
+        let version = last.version + 1;
+        tx.append(
+            &time,
+            &self.actor,
+            Event::SourceAttach {
+                sha256: source.sha256.clone(),
+                document: target.document_id,
+                document_name: target.document.clone(),
+                version,
+                from_document: source.document_id,
+            },
+        )?;
+        let mut reanchored = Vec::new();
+        if source.is_text {
+            // The document's claims, followed into the source...
+            reanchored =
+                reanchor_into(&tx, &time, &self.actor, target.document_id, &source.sha256)?;
+            // ...and the source's own claims, followed into the document's other versions.
+            let moved = tx
+                .source(&source.sha256)?
+                .expect("the source was just attached");
+            for a in tx.document_appearances(target.document_id)? {
+                if a.1.source == source.sha256 {
+                    track_in_other_versions(&tx, &time, &self.actor, &moved, a.1.id)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(SourceAdded {
+            sha256: source.sha256,
+            bytes: source.bytes,
+            new: false,
+            media_type: source.media_type,
+            is_text: source.is_text,
+            document: target.document,
+            version,
+            reanchored,
+            attached: true,
+        })
+    }
+
+    /// Fills in or corrects a source version's metadata; fields not given stay as they are.
+    pub fn set_source(&mut self, reference: &str, meta: SourceMeta) -> Result<SourceRow> {
+        let meta = clean_meta(meta)?;
+        let tx = self.store.begin_write()?;
+        let time = dates::now();
+        let source = tx.resolve_source(reference)?;
+        let changed =
+            |given: Option<String>, now: &Option<String>| given.filter(|g| Some(g) != now.as_ref());
+        let update = MetaUpdate {
+            title: changed(meta.title.clone(), &source.title),
+            url: changed(meta.url.clone(), &source.url),
+            publisher: changed(meta.publisher.clone(), &source.publisher),
+            author: changed(meta.author.clone(), &source.author),
+            published: changed(meta.published.clone(), &source.published),
+        };
+        if meta == SourceMeta::default() {
+            return Err(Error::NothingToSet);
+        }
+        if update.is_empty() {
+            return Err(Error::MetadataUnchanged(format!(
+                "{}@{}",
+                source.document, source.version
+            )));
+        }
+        tx.append(
+            &time,
+            &self.actor,
+            Event::SourceUpdate {
+                sha256: source.sha256.clone(),
+                meta: update,
+            },
+        )?;
+        let row = tx
+            .source(&source.sha256)?
+            .expect("the source was just updated");
+        tx.commit()?;
+        Ok(row)
     }
 
     /// Every source version.
@@ -252,6 +358,108 @@ impl Ledger {
             text,
         })
     }
+}
+
+/// Follows every appearance recorded in the document's other versions into version
+/// `sha256` (a text version just added or attached), and records how each fares.
+pub(super) fn reanchor_into(
+    tx: &Tx,
+    time: &str,
+    actor: &str,
+    document: i64,
+    sha256: &str,
+) -> Result<Vec<Reanchored>> {
+    let target = tx.source(sha256)?.expect("the version is stored");
+    let text = load_text(tx, &target)?;
+    let appearances: Vec<(String, AppearanceRow)> = tx
+        .document_appearances(document)?
+        .into_iter()
+        .filter(|(_, a)| a.source != sha256)
+        .collect();
+    let (found, results): (Vec<Reanchored>, Vec<Tracked>) = with_text(tx, sha256, &text, |t| {
+        Ok(appearances
+            .iter()
+            .map(|(claim, a)| {
+                let r = follow(t, a, sha256);
+                let report = Reanchored {
+                    claim: claim.clone(),
+                    appearance: a.id,
+                    from: a.source.clone(),
+                    old_start: a.start,
+                    old_end: a.end,
+                    state: r.state,
+                    start: r.start,
+                    end: r.end,
+                    exact: r.exact.clone().filter(|e| *e != a.exact),
+                };
+                (report, r)
+            })
+            .unzip())
+    })?;
+    if !results.is_empty() {
+        tx.append(time, actor, Event::AppearanceTrack { results })?;
+    }
+    Ok(found)
+}
+
+/// Known bytes added again: any metadata given must be what is stored, or the user is told
+/// how to change it (`source set`), never silently ignored.
+fn check_same_metadata(existing: &SourceRow, new: &NewSource, captured: &str) -> Result<()> {
+    let m = &new.meta;
+    let mut differ = Vec::new();
+    let mut check = |field: &'static str, given: &Option<String>, now: &Option<String>| {
+        if given.is_some() && given != now {
+            differ.push(field);
+        }
+    };
+    check("--title", &m.title, &existing.title);
+    check("--url", &m.url, &existing.url);
+    check("--publisher", &m.publisher, &existing.publisher);
+    check("--author", &m.author, &existing.author);
+    check("--published", &m.published, &existing.published);
+    let mut hint = String::new();
+    if new.captured.is_some() && captured != existing.captured_at {
+        differ.push("--captured");
+        hint += "; the capture time of stored bytes cannot change";
+    }
+    if new.name.as_ref().is_some_and(|n| *n != existing.document) {
+        differ.push("--name");
+        hint += "; a document keeps the name it was given";
+    }
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(Error::StoredMetadataDiffers {
+        short: source::short(&existing.sha256).to_string(),
+        document: existing.document.clone(),
+        version: existing.version,
+        fields: differ.join(", "),
+        hint,
+    })
+}
+
+/// A document name the user chose with `--name`: one word people can type in `DOC@N`.
+fn chosen_document_name(tx: &Tx, name: &str) -> Result<String> {
+    let name = name.trim();
+    let bad = |why| {
+        Err(Error::BadDocumentName {
+            name: name.to_string(),
+            why,
+        })
+    };
+    if name.is_empty() {
+        return bad("it is empty");
+    }
+    if name.contains('@') || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it is typed in DOC@N, so it cannot hold '@', spaces or control characters");
+    }
+    if is_hex_like(name) {
+        return bad("it would read as a SHA-256 prefix; add a letter beyond a-f");
+    }
+    if tx.document_exists(name)? {
+        return bad("another document has it (`claimledger source list` shows them)");
+    }
+    Ok(name.to_string())
 }
 
 /// Trims the metadata a user typed; an empty title or author is no title or author, but an

@@ -223,12 +223,7 @@ impl StatusEvent {
 /// Checks a status name and its party rule; returns the status's name.
 pub(super) fn check_status(tx: &Tx, new: &NewStatus) -> Result<String> {
     let status = tx.status(&new.status)?;
-    let has_party = new.by.as_deref().is_some_and(|b| !b.trim().is_empty());
-    if status.takes_party && !has_party {
-        return Err(Error::StatusNeedsParty {
-            status: status.name,
-        });
-    }
+    status.check_party(new.by.as_deref())?;
     Ok(status.name)
 }
 

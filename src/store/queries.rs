@@ -975,6 +975,22 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every entry a claim's record rests on ([`Tx::claim_entry_seqs`]) with its
+    /// corrections and the appearances it no longer has: what `audit` lists and `proof`
+    /// proves. In order, each once.
+    pub fn claim_record_seqs(&self, claim: &str) -> Result<Vec<i64>> {
+        let mut seqs = self.claim_entry_seqs(claim)?;
+        seqs.extend(self.correction_seqs(claim)?);
+        seqs.extend(
+            self.prepare_cached("SELECT seq FROM removed_appearances WHERE claim_id = ?1")?
+                .query_map(params![claim], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        seqs.sort_unstable();
+        seqs.dedup();
+        Ok(seqs)
+    }
+
     /// A claim's removed appearances, in the order they were recorded.
     pub fn removed_appearances(&self, claim: &str) -> Result<Vec<RemovedAppearanceRow>> {
         Ok(self
@@ -1014,6 +1030,26 @@ impl Tx<'_> {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Standing claims with an appearance at exactly this span: (id, claimant's name).
+    pub fn claims_at_span(
+        &self,
+        source: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .prepare_cached(
+                "SELECT c.id, p.name FROM appearances a JOIN claims c ON c.id = a.claim_id
+                 JOIN parties p ON p.id = c.claimant_id
+                 WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.withdrawn_seq IS NULL
+                 ORDER BY c.number",
+            )?
+            .query_map(params![source, start as i64, end as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The latest standing merge that brought the name (by its key) to its party now:
