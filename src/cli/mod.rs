@@ -10,6 +10,8 @@ mod audit;
 mod checkpoint;
 mod claim;
 mod export;
+mod import;
+mod import_bundle;
 mod init;
 mod key;
 mod list;
@@ -140,6 +142,9 @@ enum Command {
     /// The ledger in formats other programs read (ClaimReview, Web Annotation, PROV, bundle)
     #[command(subcommand)]
     Export(export::Command),
+    /// Bring records in from files (a bundle)
+    #[command(subcommand)]
+    Import(import::Command),
 }
 
 /// Runs the program with the process's arguments and returns its exit code.
@@ -182,6 +187,7 @@ pub fn main() -> ExitCode {
         Command::Proof(args) => proof::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
         Command::Export(cmd) => export::run(cmd, &ctx),
+        Command::Import(cmd) => import::run(cmd, &ctx),
     };
     match result {
         Ok(code) => code,

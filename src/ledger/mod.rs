@@ -9,6 +9,7 @@
 
 mod anchoring;
 mod audit;
+mod bundle;
 mod claims;
 mod export;
 mod parties;
@@ -20,6 +21,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
+pub use bundle::{BundleImported, BundleWritten, import_bundle};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
 pub use export::Selection;
 pub use parties::{PartyClaim, PartyRecorded, PartyShown};
