@@ -19,6 +19,7 @@ mod log;
 mod output;
 mod party;
 mod proof;
+mod report;
 pub mod safe;
 mod source;
 mod status;
@@ -142,6 +143,8 @@ enum Command {
     /// The ledger in formats other programs read (ClaimReview, Web Annotation, PROV, bundle)
     #[command(subcommand)]
     Export(export::Command),
+    /// The status table and each claim's provenance as one self-contained HTML page
+    Report(report::Args),
     /// Bring records in from files (a bundle)
     #[command(subcommand)]
     Import(import::Command),
@@ -188,6 +191,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args, &ctx),
         Command::Export(cmd) => export::run(cmd, &ctx),
         Command::Import(cmd) => import::run(cmd, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
     };
     match result {
         Ok(code) => code,
