@@ -17,7 +17,18 @@ pub struct Args {
 
 /// Runs `import bundle`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let done = crate::ledger::import_bundle(&ctx.db, &args.dir)?;
+    let done = crate::ledger::import_bundle(&ctx.db, &args.dir).map_err(|e| match e {
+        // The place and reason quote the bundle's own bytes (file names, an origin line):
+        // shown, not obeyed, on a terminal.
+        crate::Error::BadBundle { place, reason } => crate::Error::BadBundle {
+            place: terminal(&place).into_owned(),
+            reason: terminal(&reason).into_owned(),
+        },
+        crate::Error::BundleConflict(what) => {
+            crate::Error::BundleConflict(terminal(&what).into_owned())
+        }
+        other => other,
+    })?;
     if ctx.format == super::Format::Json {
         ctx.emit_json(&done)?;
         return Ok(ExitCode::SUCCESS);

@@ -40,7 +40,7 @@ struct Page<'a> {
     publisher: &'a str,
     filters: &'a [String],
     claims: Vec<ClaimView<'a>>,
-    counts: Vec<(String, usize)>,
+    counts: Vec<(String, usize, &'static str)>,
     checkpoint: Option<CheckpointView<'a>>,
     jsonld: minijinja::Value,
 }
@@ -153,11 +153,11 @@ pub fn render(
     options: &ReportOptions,
 ) -> Result<String, minijinja::Error> {
     let reviews = claimreview::export(claims, &options.publisher, false).document;
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut counts: Vec<(String, usize, &'static str)> = Vec::new();
     for c in claims {
-        match counts.iter_mut().find(|(p, _)| *p == c.status_phrase) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((c.status_phrase.clone(), 1)),
+        match counts.iter_mut().find(|(p, _, _)| *p == c.status_phrase) {
+            Some((_, n, _)) => *n += 1,
+            None => counts.push((c.status_phrase.clone(), 1, status_class(&c.status))),
         }
     }
     let checkpoint = claims.first().and_then(|c| c.checkpoint.as_ref());
