@@ -344,6 +344,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("the bundle is refused (nothing was written): {place}: {reason}")]
+    BadBundle { place: String, reason: String },
+
+    #[error("{0}; nothing was written")]
+    BundleConflict(String),
+
+    #[error("{} is not an empty folder; `export bundle` writes into a new or empty folder", path.display())]
+    BundleDirNotEmpty { path: PathBuf },
+
     /// A check failed: the ledger and a checkpoint disagree (exit code 3).
     #[error("{0}")]
     CheckFailed(String),

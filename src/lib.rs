@@ -24,6 +24,7 @@ pub mod merkle;
 pub mod note;
 pub mod party;
 pub mod proof;
+pub mod report;
 pub mod source;
 pub mod status;
 pub mod store;

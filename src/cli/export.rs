@@ -18,6 +18,15 @@ pub enum Command {
     Annotations(AnnotationArgs),
     /// W3C PROV-JSON of the claims' provenance; --dot for Graphviz, --svg to render it
     Prov(ProvArgs),
+    /// The whole ledger as plain files: journal entries, source bytes, checkpoints
+    Bundle(BundleArgs),
+}
+
+/// `export bundle`.
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// A new (or empty) folder to write the bundle into
+    dir: PathBuf,
 }
 
 /// `export prov`.
@@ -77,6 +86,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Claimreview(args) => claimreview_run(args, ctx),
         Command::Annotations(args) => annotations_run(args, ctx),
         Command::Prov(args) => prov_run(args, ctx),
+        Command::Bundle(args) => bundle_run(args, ctx),
     }
 }
 
@@ -203,4 +213,23 @@ fn render_svg(dot: &str, svg: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn bundle_run(args: BundleArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let written = ctx.open()?.export_bundle(&args.dir)?;
+    if ctx.format == super::Format::Json {
+        ctx.emit_json(&written)?;
+    } else if ctx.quiet {
+        ctx.emit(&format!("{}\n", written.root))?;
+    } else {
+        ctx.emit(&format!(
+            "{}: {} entries, root {}, {} source(s), {} checkpoint(s)\n",
+            terminal(&args.dir.display().to_string()),
+            written.size,
+            written.root,
+            written.blobs,
+            written.checkpoints
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -95,6 +95,29 @@ impl Filters {
             && !missing
     }
 
+    /// The filters given, as `--name value`, for a report to say what it shows.
+    pub fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (name, value) in [
+            ("--status", &self.status),
+            ("--claimant", &self.claimant),
+            ("--via", &self.via),
+            ("--source", &self.source),
+            ("--document", &self.document),
+            ("--since", &self.since),
+            ("--until", &self.until),
+            ("--search", &self.search),
+        ] {
+            if let Some(v) = value {
+                out.push(format!("{name} {v}"));
+            }
+        }
+        if self.missing {
+            out.push("--missing".to_string());
+        }
+        out
+    }
+
     /// The library's form of these filters.
     pub fn query(&self, sort: ClaimSort) -> ListQuery {
         ListQuery {

@@ -16,6 +16,8 @@ mod audit;
 mod checkpoint;
 mod claim;
 mod export;
+mod import;
+mod import_bundle;
 mod init;
 mod key;
 mod list;
@@ -23,6 +25,7 @@ mod log;
 mod output;
 mod party;
 mod proof;
+mod report;
 pub mod safe;
 mod source;
 mod status;
@@ -146,6 +149,11 @@ enum Command {
     /// The ledger in formats other programs read (ClaimReview, Web Annotation, PROV, bundle)
     #[command(subcommand)]
     Export(export::Command),
+    /// The status table and each claim's provenance as one self-contained HTML page
+    Report(report::Args),
+    /// Bring records in from files (a bundle)
+    #[command(subcommand)]
+    Import(import::Command),
 }
 
 /// The exit code when a change was recorded but something after it failed (most often,
@@ -194,6 +202,8 @@ pub fn main() -> ExitCode {
         Command::Proof(args) => proof::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
         Command::Export(cmd) => export::run(cmd, &ctx),
+        Command::Import(cmd) => import::run(cmd, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@
 //! journal entries behind it.
 
 pub mod annotations;
+pub mod bundle;
 pub mod claimreview;
 pub mod prov;
 

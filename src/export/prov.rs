@@ -333,7 +333,7 @@ pub fn dot_string(text: &str, max: usize) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if crate::cli::safe::is_unsafe(c) => {}
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }

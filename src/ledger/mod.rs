@@ -9,6 +9,7 @@
 
 mod anchoring;
 mod audit;
+mod bundle;
 mod claims;
 mod corrections;
 mod export;
@@ -21,6 +22,7 @@ use std::io::Read;
 use std::path::Path;
 
 pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
+pub use bundle::{BundleImported, BundleWritten, import_bundle};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
 pub use corrections::{Change, Corrected, CorrectionOut};
 pub use export::Selection;

@@ -1221,6 +1221,15 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Whether bytes named `sha256` are stored.
+    pub fn has_blob(&self, sha256: &str) -> Result<bool> {
+        Ok(self
+            .prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?1")?
+            .query_row(params![sha256], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// The names (SHA-256) of every stored blob, in order.
     pub fn blob_names(&self) -> Result<Vec<String>> {
         Ok(self

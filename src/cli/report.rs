@@ -1,0 +1,84 @@
+//! `claimledger report`: the status table and each claim's provenance as one HTML page.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use super::Ctx;
+use super::export::{check_site, write_out};
+use super::list::Filters;
+use super::safe::terminal;
+use crate::error::Error;
+use crate::export::claimreview::Publisher;
+use crate::ledger::Selection;
+use crate::report::{self, ReportOptions};
+use crate::store::queries::ClaimSort;
+
+/// One self-contained HTML file (no network) an editor can open, attach or print: the
+/// status table, and for each claim who said it through whom, the exact source version,
+/// the quote in its context, the status over time and the journal entries behind it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Claims to report on (default: every claim the filters match)
+    #[arg(value_name = "CLAIM")]
+    claims: Vec<String>,
+    #[command(flatten)]
+    filters: Filters,
+    /// The HTML file to write
+    #[arg(long, value_name = "FILE.html")]
+    out: PathBuf,
+    /// Who publishes the report (the ClaimReview author in its JSON-LD; default: the ledger's origin)
+    #[arg(long, value_name = "NAME")]
+    publisher: Option<String>,
+    /// The publisher's site, base of each ClaimReview's URL (default: https://ORIGIN)
+    #[arg(long, value_name = "URL")]
+    site: Option<String>,
+}
+
+/// Runs `report`.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    if !args.claims.is_empty() && !args.filters.is_empty() {
+        return Err(Error::Usage(
+            "give claims or list filters, not both (the filters choose the claims)".into(),
+        )
+        .into());
+    }
+    if let Some(site) = &args.site {
+        check_site(site)?;
+    }
+    let selection = if args.claims.is_empty() {
+        Selection::Matching(args.filters.query(ClaimSort::Id))
+    } else {
+        Selection::Ids(args.claims.clone())
+    };
+    let (ledger, claims) = ctx.open()?.export_records(&selection)?;
+    if claims.is_empty() && !args.filters.is_empty() {
+        return Err(Error::NothingMatches.into());
+    }
+    let publisher = Publisher {
+        name: args
+            .publisher
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| ledger.origin.clone()),
+        site: args
+            .site
+            .unwrap_or_else(|| format!("https://{}", ledger.origin)),
+    };
+    let options = ReportOptions {
+        publisher,
+        generated: crate::dates::now(),
+        filters: args.filters.describe(),
+    };
+    let html = report::render(&ledger, &claims, &options).context("cannot render the report")?;
+    write_out(ctx, Some(&args.out), &html)?;
+    if ctx.quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    ctx.note(&format!(
+        "{} claim(s); open {} in a browser",
+        claims.len(),
+        terminal(&args.out.display().to_string())
+    ));
+    Ok(ExitCode::SUCCESS)
+}
