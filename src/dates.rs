@@ -4,8 +4,13 @@
 //! text in SQLite and compare across machines. A date a user types (`--said`,
 //! `--published`) may be a calendar day (`2023-05-24`) or a full RFC 3339 time; it is kept
 //! in the form given, after checking it is real.
+//!
+//! A date recorded about a claim or a source must also be plausible: from
+//! [`EARLIEST_YEAR`] to tomorrow (a day of slack for time zones). `--said 0000-01-01` or
+//! `--captured 9999-12-31` is a typo, and a typo in the journal stays there forever, so it
+//! is refused rather than warned about. Filters (`list --since`) take any real date.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 
 use crate::error::{Error, Result};
 
@@ -14,9 +19,34 @@ pub fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Checks a user-typed date (`YYYY-MM-DD` or RFC 3339) and returns it in canonical form:
-/// a day stays a day; a time becomes UTC with millisecond precision.
+/// The earliest year a recorded date may have.
+pub const EARLIEST_YEAR: i32 = 1800;
+
+/// Checks a user-typed date to record (`YYYY-MM-DD` or RFC 3339) and returns it in
+/// canonical form: a day stays a day; a time becomes UTC with millisecond precision. It
+/// must be real and plausible: from [`EARLIEST_YEAR`] to tomorrow.
 pub fn parse_date(what: &'static str, value: &str) -> Result<String> {
+    let date = parse_any_date(what, value)?;
+    let day =
+        NaiveDate::parse_from_str(&date[..10], "%Y-%m-%d").map_err(|_| Error::InvalidValue {
+            what,
+            value: value.trim().to_string(),
+            expected: "expected a date as YYYY-MM-DD (e.g. 2023-05-24)",
+        })?;
+    let tomorrow = Utc::now().date_naive() + chrono::Days::new(1);
+    if day.year() < EARLIEST_YEAR || day > tomorrow {
+        return Err(Error::ImplausibleDate {
+            what,
+            value: value.trim().to_string(),
+            earliest: EARLIEST_YEAR,
+            latest: tomorrow.format("%Y-%m-%d").to_string(),
+        });
+    }
+    Ok(date)
+}
+
+/// Like [`parse_date`] but any real date passes (for filters such as `list --since`).
+pub fn parse_any_date(what: &'static str, value: &str) -> Result<String> {
     let value = value.trim();
     if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         if value.len() == 10 {
@@ -72,5 +102,26 @@ mod tests {
         ] {
             assert!(parse_date("--said", bad).is_err(), "{bad} was accepted");
         }
+    }
+
+    #[test]
+    fn implausible_dates_are_refused_but_filters_take_them() {
+        for bad in [
+            "0000-01-01",
+            "1799-12-31",
+            "9999-12-31",
+            "9999-12-31T00:00:00Z",
+        ] {
+            assert!(
+                matches!(
+                    parse_date("--said", bad),
+                    Err(Error::ImplausibleDate { .. })
+                ),
+                "{bad} was accepted"
+            );
+            assert!(parse_any_date("--since", bad).is_ok(), "{bad}");
+        }
+        assert!(parse_date("--said", "1800-01-01").is_ok());
+        assert!(parse_date("--said", &now()).is_ok());
     }
 }

@@ -200,6 +200,16 @@ pub enum Error {
     },
 
     #[error(
+        "{what} {value} is not a plausible date: it must be from {earliest}-01-01 to tomorrow ({latest}); check the year"
+    )]
+    ImplausibleDate {
+        what: &'static str,
+        value: String,
+        earliest: i32,
+        latest: String,
+    },
+
+    #[error(
         "--version-of names document '{version_of}' but --url belongs to document '{url}'; give one of them"
     )]
     DocumentConflict { version_of: String, url: String },

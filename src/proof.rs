@@ -15,6 +15,10 @@
 //! - Checking never panics: the input is read as untyped JSON, and anything missing, of the
 //!   wrong type, not hex, or not 32 bytes makes the document invalid with a one-line reason.
 //!   A file may hold one document or an array of them (what `proof CLAIM` prints).
+//! - A malformed file is an invalid document (exit 3), not an error: bytes that are not
+//!   UTF-8, text that is not JSON, and JSON with a key twice in one object (which parsers
+//!   resolve differently, so two readers could check two different proofs) all give one
+//!   invalid verdict.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -79,9 +83,34 @@ pub struct Verdict {
     pub detail: String,
 }
 
+/// Checks every document in a file's bytes: [`check_text`] when they are UTF-8, else one
+/// invalid verdict.
+pub fn check_bytes(bytes: &[u8], key: Option<&VerifierKey>) -> Vec<Verdict> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => check_text(text, key),
+        Err(e) => vec![Verdict {
+            document: 1,
+            kind: "unknown".into(),
+            valid: false,
+            detail: format!(
+                "not UTF-8 text (invalid byte at offset {}), so not a JSON document",
+                e.valid_up_to()
+            ),
+        }],
+    }
+}
+
 /// Checks every document in a file's text (one object or an array of them). A text that is
-/// not JSON gives one invalid verdict.
+/// not JSON, or has a key twice in one object, gives one invalid verdict.
 pub fn check_text(text: &str, key: Option<&VerifierKey>) -> Vec<Verdict> {
+    if let Err(e) = serde_json::from_str::<NoDuplicateKeys>(text) {
+        return vec![Verdict {
+            document: 1,
+            kind: "unknown".into(),
+            valid: false,
+            detail: format!("not a JSON document: {e}"),
+        }];
+    }
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -287,6 +316,60 @@ fn hashes(doc: &Value, name: &str) -> Result<Vec<Hash>, String> {
         .collect()
 }
 
+/// Parses JSON only to refuse an object that has the same key twice.
+struct NoDuplicateKeys;
+
+impl<'de> Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key \"{key}\" appears twice in one object"
+                )));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(NoDuplicateKeys)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,6 +435,12 @@ mod tests {
         assert!(verdicts.iter().all(|v| !v.valid));
         assert!(!check_text("{not json", None)[0].valid);
         assert!(!check_text("[]", None)[0].valid);
+        let twice = check_text(r#"{"kind": "inclusion", "kind": "consistency"}"#, None);
+        assert!(!twice[0].valid && twice[0].detail.contains("\"kind\" appears twice"));
+        let nested = check_text(r#"[{"a": {"b": 1, "b": 2}}]"#, None);
+        assert!(nested[0].detail.contains("appears twice"), "{nested:?}");
+        let bytes = check_bytes(b"{\"kind\": \"incl\xffusion\"}", None);
+        assert!(!bytes[0].valid && bytes[0].detail.contains("not UTF-8"));
     }
 
     #[test]

@@ -31,10 +31,13 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Sub {
-    /// Verify proof documents (one JSON object or an array) with no ledger; exit 3 if any fails
+    /// Verify proof documents (one JSON object or an array per file) with no ledger; exit 3
+    /// if any fails
     Check {
-        /// The proof file (- for standard input)
-        file: PathBuf,
+        /// Proof files, or directories (what `proof --out DIR` wrote: every *.json in
+        /// them), or - for standard input
+        #[arg(required = true, value_name = "FILE|DIR")]
+        files: Vec<PathBuf>,
         /// Also check the checkpoint notes in the documents are signed by this public key
         #[arg(long, value_name = "PUBKEYFILE")]
         key: Option<PathBuf>,
@@ -43,8 +46,8 @@ enum Sub {
 
 /// Runs `proof`.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    if let Some(Sub::Check { file, key }) = args.check {
-        return check(&file, key.as_deref(), ctx);
+    if let Some(Sub::Check { files, key }) = args.check {
+        return check(&files, key.as_deref(), ctx);
     }
     let claim = args.claim.expect("clap requires CLAIM");
     let from = match &args.from {
@@ -106,11 +109,63 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(
-    file: &std::path::Path,
-    key: Option<&std::path::Path>,
-    ctx: &Ctx,
-) -> anyhow::Result<ExitCode> {
+/// One verdict and the file it is about.
+#[derive(serde::Serialize)]
+struct FileVerdict {
+    file: String,
+    #[serde(flatten)]
+    verdict: crate::proof::Verdict,
+}
+
+/// The files to check: each file as given, each directory's *.json files in name order.
+fn proof_files(paths: &[PathBuf]) -> crate::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let wrap = |source| Error::ReadFile {
+            path: path.clone(),
+            source,
+        };
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(wrap)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(wrap)?;
+        found.retain(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"));
+        found.sort();
+        if found.is_empty() {
+            return Err(Error::ReadFile {
+                path: path.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the directory holds no .json proof files",
+                ),
+            });
+        }
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+/// A file's bytes, or standard input's for `-`.
+fn read_bytes(path: &std::path::Path) -> crate::Result<Vec<u8>> {
+    let wrap = |source| Error::ReadFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path == std::path::Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(wrap)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).map_err(wrap)
+    }
+}
+
+fn check(paths: &[PathBuf], key: Option<&std::path::Path>, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let key = match key {
         Some(path) => Some(
             VerifierKey::parse(&crate::checkpoint::read_key_file(path)?).map_err(|reason| {
@@ -122,24 +177,43 @@ fn check(
         ),
         None => None,
     };
-    let verdicts = crate::proof::check_text(&read_text(file)?, key.as_ref());
-    let invalid = verdicts.iter().filter(|v| !v.valid).count();
+    let files = proof_files(paths)?;
+    // One file named as such keeps the plain shape; several say which file each is from.
+    let several = files.len() > 1 || paths.iter().any(|p| p.is_dir());
+    let mut verdicts = Vec::new();
+    for file in &files {
+        for verdict in crate::proof::check_bytes(&read_bytes(file)?, key.as_ref()) {
+            verdicts.push(FileVerdict {
+                file: file.display().to_string(),
+                verdict,
+            });
+        }
+    }
+    let invalid = verdicts.iter().filter(|v| !v.verdict.valid).count();
     match ctx.format {
-        Format::Json => ctx.emit_json(&verdicts)?,
+        Format::Json if several => ctx.emit_json(&verdicts)?,
+        Format::Json => {
+            let plain: Vec<_> = verdicts.iter().map(|v| &v.verdict).collect();
+            ctx.emit_json(&plain)?
+        }
         _ => {
             let mut out = String::new();
-            for v in &verdicts {
+            let per_file = |file: &str| verdicts.iter().filter(|v| v.file == file).count();
+            for FileVerdict { file, verdict: v } in &verdicts {
                 let label = if v.valid {
                     ctx.paint("valid", "32")
                 } else {
                     ctx.paint("INVALID", "1;31")
                 };
-                let number = if verdicts.len() > 1 {
-                    format!("document {}: ", v.document)
+                let mut place = if several {
+                    format!("{file}: ")
                 } else {
                     String::new()
                 };
-                out += &format!("{number}{label} {}: {}\n", v.kind, v.detail);
+                if per_file(file) > 1 {
+                    place += &format!("document {}: ", v.document);
+                }
+                out += &format!("{place}{label} {}: {}\n", v.kind, v.detail);
             }
             ctx.emit(&out)?;
         }

@@ -77,13 +77,12 @@ impl Ledger {
             .map(PartyKind::parse)
             .transpose()?
             .unwrap_or(PartyKind::Unknown);
+        // Repeated names (in any case or spacing) count once; a set keeps this linear.
+        let mut keys = std::collections::HashSet::from([crate::party::name_key(&name)]);
         let mut names = vec![name.clone()];
         for alias in aliases {
             let alias = clean_name(alias)?;
-            if !names
-                .iter()
-                .any(|n| crate::party::name_key(n) == crate::party::name_key(&alias))
-            {
+            if keys.insert(crate::party::name_key(&alias)) {
                 names.push(alias);
             }
         }

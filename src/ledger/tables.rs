@@ -123,7 +123,7 @@ pub(super) fn resolve_filter(tx: &Tx, q: &ListQuery) -> Result<ClaimFilter> {
     };
     let day = |what: &'static str, text: &Option<String>| -> Result<Option<String>> {
         text.as_deref()
-            .map(|t| dates::parse_date(what, t).map(|d| d[..10].to_string()))
+            .map(|t| dates::parse_any_date(what, t).map(|d| d[..10].to_string()))
             .transpose()
     };
     Ok(ClaimFilter {
