@@ -173,9 +173,7 @@ fn set(args: SetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             published,
         },
     )?;
-    if added.new {
-        ctx.recorded(format!("{}@{}", added.document, added.version));
-    }
+    ctx.recorded(format!("the metadata of {}@{}", row.document, row.version));
     match ctx.format {
         Format::Json => ctx.emit_json(&row)?,
         _ if ctx.quiet => ctx.emit(&format!("{}\n", row.sha256))?,
@@ -201,6 +199,9 @@ fn set(args: SetArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// What `source add` or `source attach` did: the SHA-256 on stdout, the rest on stderr.
 fn report_added(added: &crate::ledger::SourceAdded, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    if added.new {
+        ctx.recorded(format!("{}@{}", added.document, added.version));
+    }
     match ctx.format {
         Format::Json => ctx.emit_json(added)?,
         _ => {

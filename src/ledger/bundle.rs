@@ -17,7 +17,7 @@ use crate::export::bundle::{self, Bundle, CheckpointLine, Manifest};
 use crate::journal::{Event, entry_bytes};
 use crate::merkle::{self, MemoryTree};
 use crate::source::{CHUNK_SIZE, sha256_hex};
-use crate::store::merkle::{self as stored, StoredCheckpoint};
+use crate::store::merkle as stored;
 use crate::store::{Store, Tx};
 
 /// What `export bundle` wrote.
@@ -223,17 +223,27 @@ fn append_rest(tx: &Tx, bundle: &Bundle, from: usize) -> Result<usize> {
             return Err(rebuilt_differs(i));
         }
     }
-    let before = stored::checkpoints(tx)?.len();
+    let before = stored::checkpoints(tx)?
+        .iter()
+        .filter(|c| (c.seq.unwrap_or(0) as usize) < from)
+        .count();
+    // Checkpoints are journal entries: the ones the bundle lists must be the ones its
+    // journal recorded (a checkpoints.jsonl that adds or drops one is refused).
+    let held = stored::checkpoints(tx)?;
     for c in &bundle.checkpoints {
-        stored::record_checkpoint(
-            tx,
-            &StoredCheckpoint {
-                note: c.line.note.clone(),
-                size: c.size,
-                root: hex::encode(c.root),
-                key: c.line.key.clone(),
-            },
-        )?;
+        if !held.iter().any(|h| h.note == c.line.note) {
+            return Err(Error::BundleConflict(format!(
+                "checkpoints.jsonl lists the checkpoint of size {} that the bundle's journal does not record",
+                c.size
+            )));
+        }
+    }
+    if held.len() != bundle.checkpoints.len() {
+        return Err(Error::BundleConflict(format!(
+            "the bundle's journal records {} checkpoint(s) but checkpoints.jsonl lists {}",
+            held.len(),
+            bundle.checkpoints.len()
+        )));
     }
     let size = bundle.manifest.size;
     if hex::encode(stored::root_at(tx, size)?) != bundle.manifest.root {
@@ -241,7 +251,7 @@ fn append_rest(tx: &Tx, bundle: &Bundle, from: usize) -> Result<usize> {
             "the rebuilt journal's Merkle root differs from the bundle's".into(),
         ));
     }
-    Ok(stored::checkpoints(tx)?.len() - before)
+    Ok(held.len() - before)
 }
 
 /// Catches an existing ledger up with a bundle it is a prefix of.
