@@ -167,6 +167,7 @@ impl Desk {
                 .unwrap();
                 s(&["source", "add", file.to_str().unwrap()])
             }
+            // The same quote again, on purpose: each run is one more claim.
             2 => s(&[
                 "claim",
                 "add",
@@ -176,6 +177,7 @@ impl Desk {
                 QUOTE,
                 "--claimant",
                 "Ministry of Harbours",
+                "--duplicate",
             ]),
             3 => s(&[
                 "status",
