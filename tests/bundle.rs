@@ -52,6 +52,39 @@ fn full_ledger() -> Sandbox {
     ]);
     sb.ok(&["checkpoint", "--sign", "desk.key"]);
     sb.ok(&["status", "set", "C4", "confirmed"]);
+    // Every other kind of entry: an alias, what a party is, a merge, another appearance.
+    sb.ok(&["party", "alias", "Mira Odell", "M. Odell"]);
+    sb.ok(&[
+        "party",
+        "set",
+        "a dock worker",
+        "--description",
+        "a worker on the night shift",
+    ]);
+    sb.ok(&[
+        "party",
+        "add",
+        "Keswin Port Authority",
+        "--kind",
+        "government",
+    ]);
+    sb.ok(&[
+        "party",
+        "merge",
+        "Port Authority of Keswin",
+        "Keswin Port Authority",
+    ]);
+    sb.ok(&[
+        "claim",
+        "cite",
+        "C1",
+        "--source",
+        "ferry-pier-fire@1",
+        "--quote",
+        "faulty generator",
+    ]);
+    let kinds = sb.count("SELECT count(DISTINCT kind) FROM journal");
+    assert_eq!(kinds, 11, "every kind of journal entry is in the bundle");
     sb
 }
 

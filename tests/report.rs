@@ -176,6 +176,9 @@ fn report_renders_every_claim_escapes_hostile_text_and_fetches_nothing() {
         "disputed by <script>alert(1)</script>"
     );
 
+    // It prints: Chromium lays it out for print and writes the PDF.
+    let pdf = std::fs::read(sb.dir.path().join("shots/report.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
     // Screenshots at phone and desktop widths were taken (and are looked at by people).
     for shot in page["screenshots"].as_array().unwrap() {
         let bytes = std::fs::read(shot.as_str().unwrap()).unwrap();
