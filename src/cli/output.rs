@@ -176,10 +176,14 @@ impl Ctx {
     /// Prints an error with its details and causes.
     pub fn report_error(&self, e: &anyhow::Error) {
         let top = e.to_string();
-        eprintln!("{} {top}", self.paint_err("error:", "1;31"));
+        eprintln!(
+            "{} {}",
+            self.paint_err("error:", "1;31"),
+            super::safe::terminal(&top)
+        );
         if let Some(lib) = e.downcast_ref::<Error>() {
             for line in lib.details() {
-                eprintln!("  {line}");
+                eprintln!("  {}", super::safe::terminal(&line));
             }
         }
         let mut seen = top;

@@ -48,6 +48,9 @@ pub struct Reanchored {
     pub end: Option<usize>,
     /// The text there, when it differs from the recorded quote.
     pub exact: Option<String>,
+    /// `changed`, but only in typographic punctuation, whitespace or invisible characters
+    /// (it reads the same).
+    pub punctuation_only: bool,
 }
 
 /// What `source add` did.
@@ -206,6 +209,10 @@ impl Ledger {
                                 start: r.start,
                                 end: r.end,
                                 exact: r.exact.clone().filter(|e| *e != a.exact),
+                                punctuation_only: r.state == State::Changed
+                                    && r.exact.as_deref().is_some_and(|e| {
+                                        crate::anchor::punctuation_only(&a.exact, e)
+                                    }),
                             };
                             (report, r)
                         })
