@@ -1,4 +1,4 @@
--- claimledger schema, version 7.
+-- claimledger schema, version 8.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 -- ---------------------------------------------------------------- the record
 
@@ -200,6 +200,7 @@ CREATE TABLE appearances (
     quote      TEXT    NOT NULL,          -- the quote as the user typed it
     normalized INTEGER NOT NULL CHECK (normalized IN (0, 1)),
     seq        INTEGER NOT NULL REFERENCES journal (seq),
+    fragments  TEXT,                      -- an elided quote's fragments (JSON spans), else NULL
     UNIQUE (claim_id, source, start, end)
 ) STRICT;
 CREATE INDEX appearances_by_source ON appearances (source);

@@ -120,6 +120,8 @@ pub enum Error {
         short: String,
         closest: Option<Box<Site>>,
         differences: Vec<String>,
+        /// Another stored source the quote is in, as `DOC@N (sha256 prefix)`.
+        elsewhere: Option<String>,
     },
 
     #[error(
@@ -129,6 +131,16 @@ pub enum Error {
         short: String,
         count: usize,
         sites: Vec<Site>,
+    },
+
+    #[error(
+        "the quote starts or ends inside a word in source {short}: the whole words there are \"{whole}\"; quote whole words, or pass --partial-word if only part of the word is meant"
+    )]
+    QuoteMidWord {
+        short: String,
+        whole: String,
+        count: usize,
+        site: Box<Site>,
     },
 
     #[error(
@@ -454,16 +466,36 @@ impl Error {
                 }
                 lines
             }
-            Error::QuoteNotFound {
-                closest: Some(site),
-                differences,
-                ..
-            } => {
+            Error::QuoteMidWord { site, count, .. } => {
                 let mut lines = vec![format!(
-                    "closest passage, line {}:{}: {}",
+                    "inside a word at line {}:{}: {}",
                     site.line, site.column, site.context
                 )];
-                lines.extend(differences.iter().map(|d| format!("  {d}")));
+                if *count > 1 {
+                    lines.push(format!("… and {} more inside words", count - 1));
+                }
+                lines
+            }
+            Error::QuoteNotFound {
+                closest,
+                differences,
+                elsewhere,
+                ..
+            } => {
+                let mut lines = Vec::new();
+                if let Some(other) = elsewhere {
+                    lines.push(format!(
+                        "the quote is in another stored source, {other}: did you mean --source {}?",
+                        other.split(' ').next().unwrap_or(other)
+                    ));
+                }
+                if let Some(site) = closest {
+                    lines.push(format!(
+                        "closest passage, line {}:{}: {}",
+                        site.line, site.column, site.context
+                    ));
+                    lines.extend(differences.iter().map(|d| format!("  {d}")));
+                }
                 lines
             }
             _ => Vec::new(),

@@ -544,25 +544,14 @@ fn merges_of_merges_unmerge_one_at_a_time() {
 fn a_ledger_merged_before_corrections_existed_can_be_unmerged() {
     let (sb, _) = ledger();
     sb.ok(&["party", "merge", "Orvenian MoD", "Lantern Maps"]);
-    // The same ledger as the schema before the corrections migration held it (the
-    // migration is the latest): opening it migrates, and what the merge moved is rebuilt
-    // from the journal.
+    // The same ledger as the schema before the corrections migration (version 7) held it:
+    // opening it migrates, and what the merge moved is rebuilt from the journal.
     let old = sb.dir.path().join("before-corrections.db");
     sb.sql()
         .execute("VACUUM INTO ?1", [old.to_str().unwrap()])
         .unwrap();
     let conn = rusqlite::Connection::open(&old).unwrap();
-    conn.execute_batch(
-        "DROP TABLE party_moves; DROP TABLE corrections; DROP TABLE removed_appearances;
-         ALTER TABLE claims DROP COLUMN withdrawn_seq;",
-    )
-    .unwrap();
-    conn.pragma_update(
-        None,
-        "user_version",
-        claimledger::store::migrate::SCHEMA_VERSION - 1,
-    )
-    .unwrap();
+    common::downgrade(&conn, 6);
     drop(conn);
     let run = |args: &[&str]| {
         let out = sb.cmd(args).arg("--db").arg(&old).output().unwrap();

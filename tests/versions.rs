@@ -210,10 +210,16 @@ fn the_re_anchoring_report_reads_as_a_summary() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("re-anchored 14 appearance(s) from earlier versions: 4 unchanged, 7 moved, 2 changed, 1 missing"),
+        stderr.contains("re-anchored 14 appearance(s) from earlier versions: 4 unchanged, 7 moved, 2 changed (1 in punctuation only), 1 missing"),
         "{stderr}"
     );
     assert!(stderr.contains("C9    missing"), "{stderr}");
+    // C1's quote only lost its curly quotation marks: it reads the same.
+    assert!(
+        stderr.contains("C1    changed (punctuation only)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("C10   changed (punctuation"), "{stderr}");
 }
 
 #[test]

@@ -79,16 +79,14 @@
 //! text with nothing similar yields no candidate and costs only the scans.
 //! There is no backtracking, recursion or unbounded retry anywhere.
 //!
-//! [`describe_difference`] aligns the *words* of quote and passage by edit
-//! distance after trimming their common head and tail; if what remains
-//! would need more than 250,000 cells it reports one coarse difference
-//! instead.
+//! How a closest passage differs from the quote is described by
+//! [`describe_difference`] (in `difference.rs`).
 
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Range;
 
 pub use super::Span;
+pub use super::difference::describe_difference;
 
 /// A passage of the text that approximately matches a quote.
 #[derive(Debug, Clone, PartialEq)]
@@ -784,179 +782,6 @@ fn levenshtein<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     row[b.len()]
 }
 
-// ---------------------------------------------------------------------------
-// Word-level description of differences.
-
-/// Most lines [`describe_difference`] returns.
-const MAX_DESCRIPTION_ITEMS: usize = 6;
-/// Longest excerpt, in chars, shown for one side of a difference.
-const MAX_EXCERPT_CHARS: usize = 40;
-/// Largest word alignment table before falling back to one coarse difference.
-const MAX_WORD_CELLS: usize = 250_000;
-
-/// Describes how `passage` (the source) differs from `quote`, word by word,
-/// in at most six short lines: `'fourty' → 'forty'` (quote words → source
-/// words), `missing: 'the'` (in the source, not in the quote) and
-/// `extra: 'very'` (in the quote, not in the source). Empty when they are
-/// identical; `["differs only in whitespace"]` when only spacing differs.
-pub fn describe_difference(quote: &str, passage: &str) -> Vec<String> {
-    let qt = tokenize(quote);
-    let pt = tokenize(passage);
-    let qw: Vec<&str> = qt.iter().map(|r| &quote[r.clone()]).collect();
-    let pw: Vec<&str> = pt.iter().map(|r| &passage[r.clone()]).collect();
-
-    let mut pre = 0;
-    while pre < qw.len() && pre < pw.len() && qw[pre] == pw[pre] {
-        pre += 1;
-    }
-    let mut suf = 0;
-    while suf < qw.len() - pre
-        && suf < pw.len() - pre
-        && qw[qw.len() - 1 - suf] == pw[pw.len() - 1 - suf]
-    {
-        suf += 1;
-    }
-    let (qa, qb) = (pre, qw.len() - suf);
-    let (pa, pb) = (pre, pw.len() - suf);
-
-    let hunks: Vec<(Range<usize>, Range<usize>)> = if qa == qb && pa == pb {
-        Vec::new()
-    } else if (qb - qa).saturating_mul(pb - pa) > MAX_WORD_CELLS {
-        vec![(qa..qb, pa..pb)]
-    } else {
-        word_hunks(&qw[qa..qb], &pw[pa..pb])
-            .into_iter()
-            .map(|(q, p)| (q.start + qa..q.end + qa, p.start + pa..p.end + pa))
-            .collect()
-    };
-
-    if hunks.is_empty() {
-        return if quote == passage {
-            Vec::new()
-        } else {
-            vec!["differs only in whitespace".to_string()]
-        };
-    }
-    let excerpt = |text: &str, toks: &[Range<usize>], r: &Range<usize>| -> String {
-        clip(&text[toks[r.start].start..toks[r.end - 1].end])
-    };
-    let mut out: Vec<String> = Vec::new();
-    for (q, p) in &hunks {
-        if out.len() + 1 == MAX_DESCRIPTION_ITEMS && hunks.len() > MAX_DESCRIPTION_ITEMS {
-            out.push(format!(
-                "… and {} more differences",
-                hunks.len() - out.len()
-            ));
-            break;
-        }
-        out.push(match (q.is_empty(), p.is_empty()) {
-            (false, false) => format!(
-                "'{}' → '{}'",
-                excerpt(quote, &qt, q),
-                excerpt(passage, &pt, p)
-            ),
-            (true, _) => format!("missing: '{}'", excerpt(passage, &pt, p)),
-            (false, true) => format!("extra: '{}'", excerpt(quote, &qt, q)),
-        });
-    }
-    out
-}
-
-fn clip(s: &str) -> String {
-    if s.chars().count() <= MAX_EXCERPT_CHARS {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(MAX_EXCERPT_CHARS - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-/// Words (alphanumeric runs, which may contain single `'`, `’`, `-`, `.`
-/// or `,` between alphanumerics, as in "don't", "forty-two", "1,000") and
-/// single other non-space chars, as byte ranges.
-fn tokenize(s: &str) -> Vec<Range<usize>> {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(s.len(), |c| c.0);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if c.is_whitespace() {
-            i += 1;
-        } else if c.is_alphanumeric() {
-            let mut j = i + 1;
-            loop {
-                if j < chars.len() && chars[j].1.is_alphanumeric() {
-                    j += 1;
-                } else if j + 1 < chars.len()
-                    && matches!(chars[j].1, '\'' | '’' | '-' | '.' | ',')
-                    && chars[j + 1].1.is_alphanumeric()
-                {
-                    j += 2;
-                } else {
-                    break;
-                }
-            }
-            out.push(byte_at(i)..byte_at(j));
-            i = j;
-        } else {
-            out.push(byte_at(i)..byte_at(i + 1));
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Aligns two word lists by edit distance and groups the non-matching words
-/// into hunks of (quote words, passage words).
-fn word_hunks(a: &[&str], b: &[&str]) -> Vec<(Range<usize>, Range<usize>)> {
-    let cols = b.len() + 1;
-    let mut dp = vec![0u32; (a.len() + 1) * cols];
-    for (j, cell) in dp.iter_mut().take(cols).enumerate() {
-        *cell = j as u32;
-    }
-    for i in 1..=a.len() {
-        dp[i * cols] = i as u32;
-        for j in 1..cols {
-            let sub = dp[(i - 1) * cols + j - 1] + u32::from(a[i - 1] != b[j - 1]);
-            let del = dp[(i - 1) * cols + j] + 1;
-            let ins = dp[i * cols + j - 1] + 1;
-            dp[i * cols + j] = sub.min(del).min(ins);
-        }
-    }
-    // Trace back; `same[k]` marks aligned equal pairs (i, j), collected backwards.
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    let (mut i, mut j) = (a.len(), b.len());
-    while i > 0 || j > 0 {
-        let here = dp[i * cols + j];
-        if i > 0 && j > 0 && a[i - 1] == b[j - 1] && here == dp[(i - 1) * cols + j - 1] {
-            pairs.push((i - 1, j - 1));
-            i -= 1;
-            j -= 1;
-        } else if i > 0 && j > 0 && here == dp[(i - 1) * cols + j - 1] + 1 {
-            i -= 1;
-            j -= 1;
-        } else if i > 0 && here == dp[(i - 1) * cols + j] + 1 {
-            i -= 1;
-        } else {
-            j -= 1;
-        }
-    }
-    pairs.reverse();
-    pairs.push((a.len(), b.len())); // sentinel
-    let mut hunks = Vec::new();
-    let (mut qi, mut pj) = (0, 0);
-    for (x, y) in pairs {
-        if x > qi || y > pj {
-            hunks.push((qi..x, pj..y));
-        }
-        qi = x + 1;
-        pj = y + 1;
-    }
-    hunks
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1007,15 +832,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn tokenizer_keeps_numbers_and_contractions() {
-        let s = "It's 1,000 forty-two, (ok).";
-        let words: Vec<&str> = tokenize(s).into_iter().map(|r| &s[r]).collect();
-        assert_eq!(
-            words,
-            ["It's", "1,000", "forty-two", ",", "(", "ok", ")", "."]
-        );
     }
 }

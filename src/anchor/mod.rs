@@ -15,13 +15,18 @@
 //! quote. Following a quote into another version of its document ([`Text::relocate`]) goes
 //! exact, normalized, then fuzzy with the recorded prefix/suffix as context.
 
+pub mod bounds;
+pub mod difference;
+pub mod elide;
 pub mod fuzzy;
 pub mod normalize;
 
 use crate::error::Site;
 
 /// A range of Unicode code points, `start..end`, end exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     /// First code point of the range.
     pub start: usize,
@@ -86,6 +91,14 @@ impl State {
     }
 }
 
+/// Whether two texts differ only in what normalized matching ignores: typographic
+/// quotes, apostrophes, dashes and ellipses, whitespace and line breaks, Unicode form and
+/// invisible characters. A quote `changed` this way between versions reads the same
+/// ("changed (punctuation only)").
+pub fn punctuation_only(old: &str, new: &str) -> bool {
+    old != new && normalize::normalize(old) == normalize::normalize(new)
+}
+
 /// Where a recorded quote was found in another version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Relocation {
@@ -97,6 +110,15 @@ pub struct Relocation {
     pub exact: Option<String>,
     /// For fuzzy matches, the similarity in per mille (1000 = identical).
     pub score: Option<u32>,
+}
+
+/// How to anchor a quote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Which occurrence (1-based), when the quote occurs more than once.
+    pub occurrence: Option<usize>,
+    /// Accept a match that starts or ends inside a word ("Kreml" in "Kremlin").
+    pub partial_word: bool,
 }
 
 /// Code points of context kept either side of a quote.
@@ -132,6 +154,11 @@ pub struct Anchor {
     pub suffix: String,
     /// Whether the quote matched only after normalization.
     pub normalized: bool,
+    /// For an elided quote ("We will rebuild ... before winter"), the fragments it matched,
+    /// in order, inside `start..end`; absent for a quote anchored whole (and then not
+    /// serialized, so entries written before elision existed keep their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fragments: Option<Vec<Span>>,
 }
 
 /// Why a quote could not be anchored.
@@ -152,6 +179,16 @@ pub enum AnchorError {
         count: usize,
         /// Where the first few are.
         sites: Vec<Site>,
+    },
+    /// The quote is only in the text as part of a longer word ("Kreml" in "Kremlin"), and
+    /// partial words were not allowed.
+    MidWord {
+        /// Where the first such match is.
+        site: Site,
+        /// The whole words around it, as in the text.
+        whole: String,
+        /// How many such matches there are.
+        count: usize,
     },
     /// The picked occurrence does not exist.
     OccurrenceOutOfRange {
@@ -201,10 +238,32 @@ impl<'a> Text<'a> {
 
     /// Every normalized match of `quote`, as spans of the original text. Each span is
     /// checked to normalize to the quote, whatever index found it.
+    /// A span that ends before invisible characters attached to its last character (the
+    /// variation selector of "⚠\u{FE0F}") takes them in, so that it ends on a grapheme
+    /// boundary.
     pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
         let spans = self.index().find(quote);
         let wanted = normalize::normalize(quote);
+        let spans = self.take_in_trailing_ignorables(spans);
         self.whole_characters(spans, |slice| normalize::normalize(slice) == wanted)
+    }
+
+    fn take_in_trailing_ignorables(&self, spans: Vec<Span>) -> Vec<Span> {
+        let bytes = self.byte_spans(&spans);
+        spans
+            .into_iter()
+            .zip(bytes)
+            .map(|(mut span, (_, mut to))| {
+                while let Some(c) = self.text[to..].chars().next() {
+                    if !normalize::is_ignorable(c) || bounds::is_grapheme_boundary(self.text, to) {
+                        break;
+                    }
+                    to += c.len_utf8();
+                    span.end += 1;
+                }
+                span
+            })
+            .collect()
     }
 
     /// The text itself.
@@ -214,22 +273,69 @@ impl<'a> Text<'a> {
 
     /// Finds `quote`, refusing if it is absent or ambiguous; `occurrence` (1-based) picks one
     /// of several matches. An exact match wins; failing that a normalized one (marked
-    /// `normalized`); failing that the error carries the closest passage.
+    /// `normalized`); failing that the error carries the closest passage. Matches must
+    /// start and end on word boundaries (see [`Text::anchor_with`] to allow partial words).
     pub fn anchor(&self, quote: &str, occurrence: Option<usize>) -> Result<Anchor, AnchorError> {
+        self.anchor_with(
+            quote,
+            &Options {
+                occurrence,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// [`Text::anchor`] with every option.
+    pub fn anchor_with(&self, quote: &str, options: &Options) -> Result<Anchor, AnchorError> {
         if normalize::normalize(quote).is_empty() {
             return Err(AnchorError::Empty);
         }
+        let occurrence = options.occurrence;
         // Stray spaces around a pasted quote are not part of it.
         let quote = quote.trim();
         let exact = self.find_exact(quote);
-        if !exact.is_empty() {
-            let span = pick(&exact, occurrence, |s| self.site(s.start, s.end))?;
+        let (whole, partial) = self.split_whole_words(exact);
+        let usable = if options.partial_word {
+            let mut all = whole.clone();
+            all.extend(&partial);
+            all.sort();
+            all
+        } else {
+            whole
+        };
+        if !usable.is_empty() {
+            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
             return Ok(self.anchor_at(span.start, span.end, false));
         }
         let normalized = self.find_normalized(quote);
-        if !normalized.is_empty() {
-            let span = pick(&normalized, occurrence, |s| self.site(s.start, s.end))?;
+        let (whole_n, partial_n) = self.split_whole_words(normalized);
+        let usable = if options.partial_word {
+            let mut all = whole_n.clone();
+            all.extend(&partial_n);
+            all.sort();
+            all
+        } else {
+            whole_n
+        };
+        if !usable.is_empty() {
+            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
             return Ok(self.anchor_at(span.start, span.end, true));
+        }
+        if let Some(anchor) = self.anchor_elided(quote, options)? {
+            return Ok(anchor);
+        }
+        if let Some(first) = partial.first().or(partial_n.first()) {
+            let (from, to) = self.byte_range(*first);
+            let (wide_from, wide_to) = bounds::widen_to_words(self.text, from, to);
+            return Err(AnchorError::MidWord {
+                site: self.site(first.start, first.end),
+                whole: self.text[wide_from..wide_to].to_string(),
+                count: if partial.is_empty() {
+                    partial_n.len()
+                } else {
+                    partial.len()
+                },
+            });
         }
         let closest = fuzzy::closest(
             self.text,
@@ -237,13 +343,10 @@ impl<'a> Text<'a> {
             &fuzzy::Limits::default(),
             fuzzy::DEFAULT_MIN_SCORE,
         );
-        Err(match closest {
-            Some(m) => AnchorError::NotFound {
-                closest: Some(self.site(m.span.start, m.span.end)),
-                differences: fuzzy::describe_difference(
-                    quote,
-                    self.slice(m.span.start, m.span.end),
-                ),
+        Err(match closest.map(|m| self.widen_to_whole_words(m.span)) {
+            Some(span) => AnchorError::NotFound {
+                closest: Some(self.site(span.start, span.end)),
+                differences: fuzzy::describe_difference(quote, self.slice(span.start, span.end)),
             },
             None => AnchorError::NotFound {
                 closest: None,
@@ -305,6 +408,112 @@ impl<'a> Text<'a> {
                 score: None,
             },
         }
+    }
+
+    /// An elided quote ([`elide`]): its fragments in order within one passage. None when the
+    /// quote has no elision mark or its fragments are not all found.
+    fn anchor_elided(&self, quote: &str, options: &Options) -> Result<Option<Anchor>, AnchorError> {
+        if !elide::has_mark(quote) {
+            return Ok(None);
+        }
+        let parts = elide::fragments(quote);
+        let mut found: Vec<Vec<Span>> = Vec::with_capacity(parts.len());
+        let mut normalized: Vec<Span> = Vec::new();
+        for part in &parts {
+            if normalize::normalize(part).is_empty() {
+                return Ok(None);
+            }
+            let exact = self.find_exact(part);
+            let keep = |spans: Vec<Span>| {
+                if options.partial_word {
+                    spans
+                } else {
+                    self.split_whole_words(spans).0
+                }
+            };
+            let mut spans = keep(exact);
+            let mut by_normalizing = keep(self.find_normalized(part));
+            by_normalizing.retain(|s| !spans.contains(s));
+            normalized.extend(&by_normalizing);
+            spans.extend(by_normalizing);
+            spans.sort();
+            if spans.is_empty() {
+                return Ok(None);
+            }
+            found.push(spans);
+        }
+        let chains = elide::chains(&found, |first, last| {
+            let (from, _) = self.byte_range(first);
+            let (_, to) = self.byte_range(last);
+            !elide::crosses_paragraph(self.text, from, to)
+        });
+        if chains.is_empty() {
+            return Ok(None);
+        }
+        let whole = |c: &Vec<Span>| Span {
+            start: c[0].start,
+            end: c[c.len() - 1].end,
+        };
+        let index: Vec<usize> = (0..chains.len()).collect();
+        let picked = pick(&index, options.occurrence, |&i| {
+            let s = whole(&chains[i]);
+            self.site(s.start, s.end)
+        })?;
+        let chain = &chains[picked];
+        let span = whole(chain);
+        let was_normalized = chain.iter().any(|s| normalized.contains(s));
+        let mut anchor = self.anchor_at(span.start, span.end, was_normalized);
+        if chain.len() > 1 {
+            anchor.fragments = Some(chain.clone());
+        }
+        Ok(Some(anchor))
+    }
+
+    /// A span widened to the word boundaries (UAX #29) around it, so that a closest passage
+    /// shows whole words and whole characters.
+    fn widen_to_whole_words(&self, span: Span) -> Span {
+        let (from, to) = self.byte_range(span);
+        let (wide_from, wide_to) = bounds::widen_to_words(self.text, from, to);
+        let start = span.start - count_chars(&self.text.as_bytes()[wide_from..from]);
+        let end = span.end + count_chars(&self.text.as_bytes()[to..wide_to]);
+        Span { start, end }
+    }
+
+    /// Splits spans into those that start and end on word boundaries and those that do not.
+    fn split_whole_words(&self, spans: Vec<Span>) -> (Vec<Span>, Vec<Span>) {
+        let bytes = self.byte_spans(&spans);
+        let mut whole = Vec::new();
+        let mut partial = Vec::new();
+        for (span, (from, to)) in spans.into_iter().zip(bytes) {
+            if bounds::is_whole_words(self.text, from, to) {
+                whole.push(span);
+            } else {
+                partial.push(span);
+            }
+        }
+        (whole, partial)
+    }
+
+    /// The byte range of a span.
+    fn byte_range(&self, span: Span) -> (usize, usize) {
+        let from = self.byte_at(span.start);
+        (
+            from,
+            from + byte_len_of_chars(&self.text[from..], span.len()),
+        )
+    }
+
+    /// The byte ranges of spans, in one pass over the text.
+    fn byte_spans(&self, spans: &[Span]) -> Vec<(usize, usize)> {
+        let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+        points.sort_unstable();
+        points.dedup();
+        let bytes = self.byte_offsets(&points);
+        let byte_of = |cp: usize| bytes[points.binary_search(&cp).expect("a listed point")];
+        spans
+            .iter()
+            .map(|s| (byte_of(s.start), byte_of(s.end)))
+            .collect()
     }
 
     /// Whether the text around `span` looks like the recorded context: the recorded prefix
@@ -412,15 +621,11 @@ impl<'a> Text<'a> {
     }
 
     /// Whether the byte range cuts through what a reader sees as one character: it starts
-    /// on, or ends just before, a combining mark, a zero-width joiner, a variation selector
-    /// or an emoji modifier ("cafe" inside "cafe\u{301}", 👩 inside a ZWJ family).
+    /// or ends inside an extended grapheme cluster (UAX #29): "cafe" inside "cafe\u{301}",
+    /// 👩 inside a ZWJ family, one regional indicator of a flag.
     fn splits_a_character(&self, from: usize, to: usize) -> bool {
-        let first = self.text[from..].chars().next();
-        let next = self.text[to..].chars().next();
-        let before = self.text[..from].chars().next_back();
-        first.is_some_and(joins_previous)
-            || next.is_some_and(joins_previous)
-            || before == Some('\u{200D}')
+        !bounds::is_grapheme_boundary(self.text, from)
+            || !bounds::is_grapheme_boundary(self.text, to)
     }
 
     /// Keeps the spans that do not cut through a character (see `splits_a_character`) and
@@ -509,6 +714,7 @@ impl<'a> Text<'a> {
             prefix: last_chars(&self.text[..from], CONTEXT).to_string(),
             suffix: first_chars(&self.text[to..], CONTEXT).to_string(),
             normalized,
+            fragments: None,
         }
     }
 
@@ -528,8 +734,14 @@ impl<'a> Text<'a> {
         let (line, column) = self.line_column(start);
         let from = self.byte_at(start);
         let to = from + byte_len_of_chars(&self.text[from..], end - start);
+        // The context shown either side ends on a word boundary (or at least a grapheme
+        // boundary), so that no word or character is shown in part.
         let before = last_chars(&self.text[..from], SHOWN_CONTEXT);
+        let (start_before, _) = bounds::narrow_to_words(self.text, from - before.len(), from);
+        let before = &self.text[start_before.min(from)..from];
         let after = first_chars(&self.text[to..], SHOWN_CONTEXT);
+        let (_, end_after) = bounds::narrow_to_words(self.text, to, to + after.len());
+        let after = &self.text[to..end_after.max(to)];
         let context = format!(
             "…{}[{}]{}…",
             one_line(before),
@@ -570,19 +782,6 @@ pub fn pick<T: Copy>(
             sites: listed(),
         }),
     }
-}
-
-/// Whether `c` attaches to the character before it: a combining mark, a zero-width joiner,
-/// a variation selector, an emoji skin-tone modifier, the keycap mark or an emoji tag.
-fn joins_previous(c: char) -> bool {
-    unicode_normalization::char::canonical_combining_class(c) != 0
-        || matches!(c,
-            '\u{200D}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{1F3FB}'..='\u{1F3FF}'
-            | '\u{20E3}'
-            | '\u{E0020}'..='\u{E007F}'
-            | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// How well `pattern` fits somewhere inside `window`: 1 - (the least edit distance between
@@ -687,10 +886,10 @@ mod tests {
 
     #[test]
     fn context_is_at_most_32_code_points() {
-        let text = format!("{}QUOTE{}", "é".repeat(40), "ü".repeat(40));
+        let text = format!("{} QUOTE {}", "é".repeat(40), "ü".repeat(40));
         let a = Text::new(&text).anchor("QUOTE", None).unwrap();
-        assert_eq!(a.prefix, "é".repeat(32));
-        assert_eq!(a.suffix, "ü".repeat(32));
+        assert_eq!(a.prefix, "é".repeat(31) + " ");
+        assert_eq!(a.suffix, " ".to_string() + &"ü".repeat(31));
     }
 
     #[test]

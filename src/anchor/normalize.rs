@@ -24,8 +24,14 @@
 //!    `''` (two apostrophes), not to `"`. Full-width and small forms (`＂`,
 //!    `＇`, `﹘`, `－`, ...) are handled by NFKC before the fold sees them.
 //!    `‹ ›` and `‵` are additions to the spec's list, chosen for symmetry with
-//!    `« »` and `′`. Soft hyphen (U+00AD), zero-width space (U+200B) and other
-//!    invisible format characters are *not* removed.
+//!    `« »` and `′`. Default-ignorable code points ([`is_ignorable`]: soft hyphen
+//!    U+00AD, zero-width space, non-joiner and joiner U+200B..U+200D, word joiner
+//!    U+2060, variation selectors U+FE00..U+FE0F, a byte order mark U+FEFF inside
+//!    the text, bidi marks, tags, ...) become nothing: they are invisible, so a
+//!    quote typed without them must still match ("Belgo\u{AD}rod" is "Belgorod").
+//!    Each of them starts a segment of its own (it is an NFKC-stable starter that
+//!    nothing composes with), so like whitespace it is never the first or last
+//!    char of a match.
 //! 3. **Whitespace removal**: every char for which [`char::is_whitespace`]
 //!    holds is dropped. This makes runs of spaces, line breaks, and a space
 //!    present on one side only ("toldThe" vs "told The") irrelevant.
@@ -157,15 +163,13 @@
 //!
 //! # Limits
 //!
-//! * Segments are normalization units, not grapheme clusters: a match may
-//!   start or end inside an emoji ZWJ sequence, a flag, before a variation
-//!   selector or inside an Indic conjunct ("👩" matches inside "👨‍👩‍👧").
-//!   Conversely a match can never start or end *inside* a segment, so a
+//! * Segments are normalization units, not grapheme clusters: [`NormalizedText::find`] may
+//!   return a span that starts or ends inside an emoji ZWJ sequence, a flag or
+//!   an Indic conjunct ("👩" inside "👨‍👩‍👧"); the caller
+//!   ([`super::Text::find_normalized`]) drops those. Conversely a match can never start or end *inside* a segment, so a
 //!   quote that begins with the second half of a ligature or of a composed
 //!   Hangul syllable is not found.
-//! * Only what the rule names is ignored: no case or diacritic folding, and
-//!   invisible format chars (soft hyphen, zero-width space/joiner, BOM) count
-//!   ("fact\u{AD}checker" does not match "factchecker").
+//! * Only what the rule names is ignored: no case or diacritic folding.
 //! * NFKC data is that of the `unicode-normalization` version in use; a
 //!   future Unicode version can change results for newly assigned chars, so
 //!   stored anchors should be re-verified (by the invariant above) rather
@@ -264,7 +268,7 @@ struct Checkpoint {
 /// under another tag is rebuilt, never trusted.
 pub fn rule_tag() -> String {
     let (major, minor, update) = unicode_normalization::UNICODE_VERSION;
-    format!("claimledger-normalize-1/unicode-{major}.{minor}.{update}")
+    format!("claimledger-normalize-2/unicode-{major}.{minor}.{update}")
 }
 
 impl<S: AsRef<str>> NormalizedText<S> {
@@ -810,8 +814,34 @@ fn fold(c: char) -> (char, usize) {
         | '\u{00AB}' | '\u{00BB}' => ('"', 1),
         '\u{2010}'..='\u{2015}' | '\u{2212}' => ('-', 1),
         '\u{2026}' => ('.', 3),
+        c if is_ignorable(c) => (c, 0),
         _ => (c, 1),
     }
+}
+
+/// Whether `c` is one of the default-ignorable code points the comparison drops: soft
+/// hyphen, combining grapheme joiner, the Arabic letter mark, Mongolian free variation
+/// selectors, zero-width space / non-joiner / joiner, left-to-right and right-to-left marks
+/// and embeddings, word joiner and the invisible operators, the other invisible format
+/// controls of U+2066..U+206F, variation selectors (U+FE00..U+FE0F and U+E0100..U+E01EF),
+/// the byte order mark (zero-width no-break space), shorthand format controls, musical
+/// symbol format controls and tags. (The Hangul fillers, also default-ignorable, are left
+/// out: they take part in Hangul composition.) None of these changes under NFKC.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{061C}'
+        | '\u{180B}'..='\u{180F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Fold one NFKC output char and pass the result on, dropping whitespace.

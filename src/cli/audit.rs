@@ -120,6 +120,9 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
             ctx.paint(&one_line(&x.exact), "1"),
             one_line(&x.suffix)
         );
+        if let Some(fragments) = &x.fragments {
+            out += &format!("   elided: \"{}\"\n", elided(x, fragments));
+        }
         for v in a
             .versions
             .iter()
@@ -134,12 +137,21 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
                 .as_deref()
                 .map(|t| format!(": \"{}\"", one_line(t)))
                 .unwrap_or_default();
+            let punctuation = v.state == "changed"
+                && v.exact
+                    .as_deref()
+                    .is_some_and(|e| crate::anchor::punctuation_only(&x.exact, e));
             out += &format!(
-                "   in {}@{} ({}): {}{span}{now}\n",
+                "   in {}@{} ({}): {}{}{span}{now}\n",
                 s.document,
                 v.version,
                 short(&v.sha256),
-                v.state
+                v.state,
+                if punctuation {
+                    " (punctuation only)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -239,4 +251,22 @@ pub(super) fn change_line(c: &Change) -> String {
         terminal(&one_line(&c.from)),
         terminal(&one_line(&c.to))
     )
+}
+
+/// The fragments of an elided appearance joined by " … ", safe for a terminal.
+fn elided(x: &crate::store::queries::AppearanceRow, fragments: &[crate::anchor::Span]) -> String {
+    let start = x.start.max(0) as usize;
+    let parts: Vec<String> = fragments
+        .iter()
+        .map(|f| {
+            let text: String = x
+                .exact
+                .chars()
+                .skip(f.start.saturating_sub(start))
+                .take(f.len())
+                .collect();
+            super::safe::terminal(&one_line(&text)).into_owned()
+        })
+        .collect();
+    parts.join(" … ")
 }

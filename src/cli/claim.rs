@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::safe::terminal;
 use super::{Ctx, Format};
+use crate::anchor::Options;
 use crate::claim::Amendment;
 use crate::ledger::{ClaimRecorded, Corrected, NewClaim, NewStatus};
 use crate::source::short;
@@ -79,7 +80,8 @@ pub struct AddArgs {
     /// The source version: a SHA-256 prefix (6+ hex digits), DOC@latest or DOC@N
     #[arg(long)]
     source: String,
-    /// The claim's words as they appear in the source
+    /// The claim's words as they appear in the source (- reads them from standard input);
+    /// `...` or `…` between fragments elides words
     #[arg(long)]
     quote: String,
     /// Who made the claim (any name or alias; a new name creates a party)
@@ -88,7 +90,8 @@ pub struct AddArgs {
     /// Through whom it reached the page, in order, outermost last (repeatable)
     #[arg(long = "via", value_name = "PARTY")]
     via: Vec<String>,
-    /// Your own wording of the claim (default: the quote as found)
+    /// Your own wording of the claim (- reads it from standard input; default: the quote as
+    /// found, without surrounding quotation marks)
     #[arg(long)]
     statement: Option<String>,
     /// When it was said (YYYY-MM-DD or RFC 3339)
@@ -112,6 +115,9 @@ pub struct AddArgs {
     /// Record it even though the same claimant already has a claim on this very quote
     #[arg(long)]
     duplicate: bool,
+    /// Accept a quote that starts or ends inside a word ("Kreml" in "Kremlin")
+    #[arg(long)]
+    partial_word: bool,
 }
 
 /// `claim cite`.
@@ -122,22 +128,85 @@ pub struct CiteArgs {
     /// The source version: a SHA-256 prefix, DOC@latest or DOC@N
     #[arg(long)]
     source: String,
-    /// The claim's words as they appear in that source
+    /// The claim's words as they appear in that source (- reads them from standard input)
     #[arg(long)]
     quote: String,
     /// Which occurrence, when the quote occurs more than once
     #[arg(long, value_name = "N")]
     occurrence: Option<usize>,
+    /// Accept a quote that starts or ends inside a word
+    #[arg(long)]
+    partial_word: bool,
+}
+
+/// Reads the value of an option given as `-` from standard input, once: as UTF-8 text
+/// without its final line break. Other values are returned as they are. `--quote -` and
+/// `--statement -` cannot both read it.
+pub fn stdin_values(values: [(&str, Option<&mut String>); 2]) -> anyhow::Result<()> {
+    let wanted: Vec<&str> = values
+        .iter()
+        .filter(|(_, v)| v.as_deref().is_some_and(|v| v == "-"))
+        .map(|(name, _)| *name)
+        .collect();
+    if wanted.len() > 1 {
+        return Err(crate::error::Error::Usage(format!(
+            "only one option can read standard input, not both {}; give the other one as text",
+            wanted.join(" and ")
+        ))
+        .into());
+    }
+    for (name, value) in values {
+        if let Some(value) = value.filter(|v| *v == "-") {
+            *value = read_stdin(name)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_stdin(option: &str) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|source| crate::error::Error::ReadFile {
+            path: "<stdin>".into(),
+            source,
+        })?;
+    let mut text = String::from_utf8(bytes).map_err(|_| {
+        crate::error::Error::Usage(format!(
+            "{option} -: standard input is not UTF-8 text; convert it first"
+        ))
+    })?;
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
 }
 
 /// Runs a claim subcommand.
-pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(mut cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match &mut cmd {
+        Command::Add(args) => stdin_values([
+            ("--quote", Some(&mut args.quote)),
+            ("--statement", args.statement.as_mut()),
+        ])?,
+        Command::Cite(args) => stdin_values([("--quote", Some(&mut args.quote)), ("", None)])?,
+        Command::Amend(args) => {
+            stdin_values([("--statement", args.statement.as_mut()), ("", None)])?
+        }
+        Command::Withdraw(_) | Command::Restore(_) | Command::Uncite(_) => {}
+    }
     let mut ledger = ctx.open()?;
     let recorded = match cmd {
         Command::Add(args) => ledger.add_claim(NewClaim {
             source: args.source,
             quote: args.quote,
             occurrence: args.occurrence,
+            partial_word: args.partial_word,
             claimant: args.claimant,
             via: args.via,
             statement: args.statement,
@@ -152,9 +221,15 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }),
             duplicate: args.duplicate,
         })?,
-        Command::Cite(args) => {
-            ledger.cite_claim(&args.claim, &args.source, &args.quote, args.occurrence)?
-        }
+        Command::Cite(args) => ledger.cite_claim(
+            &args.claim,
+            &args.source,
+            &args.quote,
+            &Options {
+                occurrence: args.occurrence,
+                partial_word: args.partial_word,
+            },
+        )?,
         Command::Amend(args) => {
             let amendment = Amendment {
                 statement: args.statement,
@@ -226,6 +301,12 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
                         ""
                     }
                 );
+                if let Some(fragments) = &a.fragments {
+                    out += &format!(
+                        "    elided: {} fragments, from the first to the last\n",
+                        fragments.len()
+                    );
+                }
             }
             out += &format!("    status: {}\n", r.status_label);
             ctx.emit(&out)

@@ -244,23 +244,41 @@ fn report_reanchoring(added: &crate::ledger::SourceAdded, ctx: &Ctx) {
             (Some(s), Some(e)) => format!("{s}..{e}"),
             _ => "—".to_string(),
         };
+        let state = if r.punctuation_only {
+            "changed (punctuation only)"
+        } else {
+            r.state.as_str()
+        };
         let mut line = format!(
             "  {:<5} {:<9} {}..{} in {} → {}",
             r.claim,
-            r.state.as_str(),
+            state,
             r.old_start,
             r.old_end,
             short(&r.from),
             now
         );
         if let (State::Changed, Some(text)) = (r.state, &r.exact) {
-            line += &format!("  now: \"{}\"", crate::anchor::one_line(text));
+            line += &format!(
+                "  now: \"{}\"",
+                super::safe::terminal(&crate::anchor::one_line(text))
+            );
         }
         ctx.note(&line);
     }
     let count = |s: State| added.reanchored.iter().filter(|r| r.state == s).count();
+    let punctuation = added
+        .reanchored
+        .iter()
+        .filter(|r| r.punctuation_only)
+        .count();
+    let of_which = if punctuation > 0 {
+        format!(" ({punctuation} in punctuation only)")
+    } else {
+        String::new()
+    };
     ctx.note(&format!(
-        "re-anchored {} appearance(s) from earlier versions: {} unchanged, {} moved, {} changed, {} missing",
+        "re-anchored {} appearance(s) from earlier versions: {} unchanged, {} moved, {} changed{of_which}, {} missing",
         added.reanchored.len(),
         count(State::Unchanged),
         count(State::Moved),

@@ -54,7 +54,7 @@ pub struct SetArgs {
     /// Evidence: a source version (SHA-256 prefix, DOC@latest or DOC@N)
     #[arg(long)]
     evidence: Option<String>,
-    /// A quote in the evidence, anchored like a claim's
+    /// A quote in the evidence, anchored like a claim's (- reads it from standard input)
     #[arg(long, requires = "evidence")]
     quote: Option<String>,
     /// Which occurrence of the evidence quote
@@ -66,7 +66,10 @@ pub struct SetArgs {
 }
 
 /// Runs a status subcommand.
-pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(mut cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    if let Command::Set(args) = &mut cmd {
+        super::claim::stdin_values([("--quote", args.quote.as_mut()), ("", None)])?;
+    }
     let mut ledger = ctx.open()?;
     match cmd {
         Command::Set(args) => {

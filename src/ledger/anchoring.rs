@@ -3,7 +3,7 @@
 //! into other versions of its document.
 
 use super::*;
-use crate::anchor::{Anchor, AnchorError, Text, normalize};
+use crate::anchor::{Anchor, AnchorError, Options, Text, normalize};
 use crate::error::{Error, Result};
 use crate::journal::{Event, Tracked};
 use crate::source::short;
@@ -19,6 +19,7 @@ pub(super) fn follow(text: &Text, a: &AppearanceRow, target: &str) -> Tracked {
         prefix: a.prefix.clone(),
         suffix: a.suffix.clone(),
         normalized: a.normalized,
+        fragments: None,
     };
     let r = text.relocate(&old);
     Tracked {
@@ -129,9 +130,29 @@ pub(super) fn anchor_quote(
     quote: &str,
     occurrence: Option<usize>,
 ) -> Result<Anchor> {
+    let options = Options {
+        occurrence,
+        ..Options::default()
+    };
+    anchor_quote_with(text, sha256, quote, &options)
+}
+
+/// [`anchor_quote`] with every anchoring option.
+pub(super) fn anchor_quote_with(
+    text: &Text,
+    sha256: &str,
+    quote: &str,
+    options: &Options,
+) -> Result<Anchor> {
     let short = short(sha256).to_string();
-    text.anchor(quote, occurrence).map_err(|e| match e {
+    text.anchor_with(quote, options).map_err(|e| match e {
         AnchorError::Empty => Error::EmptyQuote,
+        AnchorError::MidWord { site, whole, count } => Error::QuoteMidWord {
+            short,
+            whole,
+            count,
+            site: Box::new(site),
+        },
         AnchorError::NotFound {
             closest,
             differences,
@@ -139,6 +160,7 @@ pub(super) fn anchor_quote(
             short,
             closest: closest.map(Box::new),
             differences,
+            elsewhere: None,
         },
         AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
             short,
@@ -158,6 +180,76 @@ pub(super) fn anchor_quote(
     })
 }
 
+/// Most bytes of other sources searched for a quote that is not in the named one.
+const ELSEWHERE_BUDGET: usize = 64 << 20;
+
+/// When a quote is not in the source named, looks for it (as it would be anchored) in the
+/// other stored text sources, newest first, and names the first that has it in the error.
+/// Searches at most [`ELSEWHERE_BUDGET`] bytes; any other error passes unchanged.
+pub(super) fn say_where_else(
+    tx: &Tx,
+    named: &SourceRow,
+    quote: &str,
+    options: &Options,
+    error: Error,
+) -> Error {
+    let Error::QuoteNotFound {
+        short,
+        closest,
+        differences,
+        elsewhere: None,
+    } = error
+    else {
+        return error;
+    };
+    let elsewhere = find_elsewhere(tx, named, quote, options).ok().flatten();
+    Error::QuoteNotFound {
+        short,
+        closest,
+        differences,
+        elsewhere,
+    }
+}
+
+fn find_elsewhere(
+    tx: &Tx,
+    named: &SourceRow,
+    quote: &str,
+    options: &Options,
+) -> Result<Option<String>> {
+    let mut sources = tx.sources()?;
+    sources.sort_by_key(|s| std::cmp::Reverse(s.seq));
+    let mut budget = ELSEWHERE_BUDGET;
+    for source in sources {
+        if source.sha256 == named.sha256 || !source.is_text {
+            continue;
+        }
+        let Some(left) = budget.checked_sub(source.bytes.max(0) as usize) else {
+            break;
+        };
+        budget = left;
+        let Ok(text) = load_text(tx, &source) else {
+            continue;
+        };
+        let options = Options {
+            occurrence: None,
+            ..*options
+        };
+        match Text::new(&text).anchor_with(quote, &options) {
+            Ok(_) | Err(AnchorError::Ambiguous { .. }) => {
+                return Ok(Some(format!(
+                    "{}@{} ({})",
+                    source.document,
+                    source.version,
+                    short(&source.sha256)
+                )));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(None)
+}
+
 pub(super) fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> AppearanceOut {
     let (line, column) = Text::new(text).line_column(a.start);
     AppearanceOut {
@@ -170,5 +262,6 @@ pub(super) fn appearance_out(text: &str, sha256: &str, a: &Anchor) -> Appearance
         normalized: a.normalized,
         line,
         column,
+        fragments: a.fragments.clone(),
     }
 }

@@ -6,6 +6,7 @@ use super::anchoring::*;
 use super::parties::party_for;
 use super::statuses::StatusEvent;
 use super::*;
+use crate::anchor::Options;
 use crate::claim;
 use crate::dates;
 use crate::error::{Error, Result};
@@ -22,6 +23,8 @@ pub struct NewClaim {
     pub quote: String,
     /// Which occurrence, if the quote occurs more than once.
     pub occurrence: Option<usize>,
+    /// Accept a quote that starts or ends inside a word.
+    pub partial_word: bool,
     /// Who made the claim.
     pub claimant: String,
     /// Through whom it reached the page, outermost last.
@@ -57,6 +60,9 @@ pub struct AppearanceOut {
     pub line: usize,
     /// 1-based column of the start, in code points.
     pub column: usize,
+    /// For an elided quote, the fragments it matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fragments: Option<Vec<crate::anchor::Span>>,
 }
 
 /// What `claim add` and `claim cite` did.
@@ -96,9 +102,14 @@ impl Ledger {
         let time = dates::now();
         let source = tx.resolve_source(&new.source)?;
         let text = load_text(&tx, &source)?;
+        let options = Options {
+            occurrence: new.occurrence,
+            partial_word: new.partial_word,
+        };
         let anchor = with_text(&tx, &source.sha256, &text, |t| {
-            anchor_quote(t, &source.sha256, &new.quote, new.occurrence)
-        })?;
+            anchor_quote_with(t, &source.sha256, &new.quote, &options)
+        })
+        .map_err(|e| say_where_else(&tx, &source, &new.quote, &options, e))?;
         let mut created = Vec::new();
         let claimant = party_for(&tx, &time, &actor, &new.claimant, &mut created)?;
         if !new.duplicate {
@@ -129,7 +140,7 @@ impl Ledger {
             .statement
             .clone()
             .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| anchor.exact.clone());
+            .unwrap_or_else(|| default_statement(&quoted_words(&text, &anchor)));
         let appearance = AppearanceRecord {
             id: tx.next_id(IdTable::Appearances)?,
             source: source.sha256.clone(),
@@ -168,13 +179,14 @@ impl Ledger {
         })
     }
 
-    /// Records one more appearance of a claim.
+    /// Records one more appearance of a claim; `options` say which occurrence and whether a
+    /// partial word is meant.
     pub fn cite_claim(
         &mut self,
         claim_ref: &str,
         source_ref: &str,
         quote: &str,
-        occurrence: Option<usize>,
+        options: &Options,
     ) -> Result<ClaimRecorded> {
         let number = claim::parse_id(claim_ref)?;
         let tx = self.store.begin_write()?;
@@ -184,8 +196,9 @@ impl Ledger {
         let source = tx.resolve_source(source_ref)?;
         let text = load_text(&tx, &source)?;
         let anchor = with_text(&tx, &source.sha256, &text, |t| {
-            anchor_quote(t, &source.sha256, quote, occurrence)
-        })?;
+            anchor_quote_with(t, &source.sha256, quote, options)
+        })
+        .map_err(|e| say_where_else(&tx, &source, quote, options, e))?;
         if tx.has_appearance(&core.id, &source.sha256, anchor.start, anchor.end)? {
             return Err(Error::DuplicateAppearance {
                 claim: core.id,
@@ -221,5 +234,146 @@ impl Ledger {
             new_parties: Vec::new(),
             same_quote: Vec::new(),
         })
+    }
+}
+
+/// The words a quote matched: its exact text, or an elided quote's fragments joined by
+/// " … ".
+fn quoted_words(text: &str, anchor: &crate::anchor::Anchor) -> String {
+    match &anchor.fragments {
+        Some(fragments) => {
+            let t = crate::anchor::Text::new(text);
+            let parts: Vec<&str> = fragments.iter().map(|f| t.slice(f.start, f.end)).collect();
+            parts.join(" … ")
+        }
+        None => anchor.exact.clone(),
+    }
+}
+
+/// Quotation marks that open or close a double-quoted passage.
+const DOUBLE_MARKS: &[char] = &[
+    '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{AB}', '\u{BB}',
+];
+/// Single quotation marks that open a passage (the closing ones are also apostrophes).
+const SINGLE_OPENERS: &[char] = &['\u{2018}', '\u{201A}', '\u{201B}', '\u{2039}'];
+/// Single quotation marks that close a passage.
+const SINGLE_CLOSERS: &[char] = &['\u{2019}', '\u{203A}', '\''];
+
+/// The statement a claim gets when `--statement` is not given: the quote as found, with
+/// line breaks (and the spaces around them) folded to one space, and without the
+/// quotation marks around it or the commas after it (`“We will rebuild,”` becomes
+/// `We will rebuild`). A mark is only dropped when it has no partner left inside, so
+/// `he called it “a lie”` keeps its marks. The appearance keeps the exact text.
+pub fn default_statement(exact: &str) -> String {
+    let folded = fold_line_breaks(exact);
+    let mut s: &str = &folded;
+    loop {
+        let before = s.len();
+        s = s.trim().trim_end_matches(',').trim_end();
+        let doubles = s.chars().filter(|c| DOUBLE_MARKS.contains(c)).count();
+        let first = s.chars().next();
+        let last = s.chars().next_back();
+        let is_double = |c: Option<char>| c.is_some_and(|c| DOUBLE_MARKS.contains(&c));
+        if is_double(first) && is_double(last) && doubles == 2 && s.chars().count() >= 2 {
+            s = strip_last(strip_first(s));
+        } else if is_double(first) && doubles % 2 == 1 {
+            s = strip_first(s);
+        } else if is_double(last) && doubles % 2 == 1 {
+            s = strip_last(s);
+        } else if first.is_some_and(|c| SINGLE_OPENERS.contains(&c)) {
+            let inner_openers = s
+                .chars()
+                .skip(1)
+                .filter(|c| SINGLE_OPENERS.contains(c))
+                .count();
+            if inner_openers == 0 {
+                s = strip_first(s);
+                if s.chars()
+                    .next_back()
+                    .is_some_and(|c| SINGLE_CLOSERS.contains(&c))
+                {
+                    s = strip_last(s);
+                }
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    if s.is_empty() { folded } else { s.to_string() }
+}
+
+/// Every run of whitespace that holds a line break becomes one space; other spacing (a
+/// no-break space, say) is kept as it is.
+fn fold_line_breaks(text: &str) -> String {
+    let is_break = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            continue;
+        }
+        if run.chars().any(is_break) {
+            out.push(' ');
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.push_str(&run);
+    out
+}
+
+fn strip_first(s: &str) -> &str {
+    let mut chars = s.chars();
+    chars.next();
+    chars.as_str()
+}
+
+fn strip_last(s: &str) -> &str {
+    let mut chars = s.chars();
+    chars.next_back();
+    chars.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_statement;
+
+    #[test]
+    fn default_statements_lose_surrounding_marks_and_commas() {
+        assert_eq!(
+            default_statement("\u{201C}We will rebuild,\u{201D}"),
+            "We will rebuild"
+        );
+        assert_eq!(
+            default_statement("fully operational\u{201D},"),
+            "fully operational"
+        );
+        assert_eq!(
+            default_statement("\u{201C}fully\noperational"),
+            "fully operational"
+        );
+        assert_eq!(
+            default_statement("he called it \u{201C}a lie\u{201D}"),
+            "he called it \u{201C}a lie\u{201D}"
+        );
+        assert_eq!(
+            default_statement("the ministers\u{2019}"),
+            "the ministers\u{2019}"
+        );
+        assert_eq!(default_statement("\u{2018}no\u{2019},"), "no");
+        assert_eq!(default_statement("\"\""), "\"\"");
+        assert_eq!(
+            default_statement("40\u{A0}fighters, \n  said"),
+            "40\u{A0}fighters, said"
+        );
     }
 }

@@ -50,6 +50,9 @@ pub struct Reanchored {
     pub end: Option<usize>,
     /// The text there, when it differs from the recorded quote.
     pub exact: Option<String>,
+    /// `changed`, but only in typographic punctuation, whitespace or invisible characters
+    /// (it reads the same).
+    pub punctuation_only: bool,
 }
 
 /// What `source add` did.
@@ -391,6 +394,10 @@ pub(super) fn reanchor_into(
                     start: r.start,
                     end: r.end,
                     exact: r.exact.clone().filter(|e| *e != a.exact),
+                    punctuation_only: r.state == State::Changed
+                        && r.exact
+                            .as_deref()
+                            .is_some_and(|e| crate::anchor::punctuation_only(&a.exact, e)),
                 };
                 (report, r)
             })

@@ -592,8 +592,8 @@ fn add_name(conn: &Connection, party: i64, name: &str, seq: i64) -> Result<()> {
 fn add_appearance(conn: &Connection, claim: &str, a: &AppearanceRecord, seq: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO appearances (id, claim_id, source, start, end, exact, prefix, suffix, quote,
-            normalized, seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            normalized, seq, fragments)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         a.id,
@@ -606,7 +606,11 @@ fn add_appearance(conn: &Connection, claim: &str, a: &AppearanceRecord, seq: i64
         a.anchor.suffix,
         a.quote,
         a.anchor.normalized,
-        seq
+        seq,
+        a.anchor
+            .fragments
+            .as_ref()
+            .map(|f| serde_json::to_string(f).expect("spans serialize"))
     ])?;
     Ok(())
 }

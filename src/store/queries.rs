@@ -60,7 +60,8 @@ const DAY_SAID: &str =
     "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
 
 const APPEARANCE_COLUMNS: &str =
-    "a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix, a.quote, a.normalized, a.seq";
+    "a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix, a.quote, a.normalized, a.seq,
+     a.fragments";
 
 fn appearance_row(r: &Row) -> rusqlite::Result<AppearanceRow> {
     Ok(AppearanceRow {
@@ -74,6 +75,18 @@ fn appearance_row(r: &Row) -> rusqlite::Result<AppearanceRow> {
         quote: r.get(7)?,
         normalized: r.get(8)?,
         seq: r.get(9)?,
+        fragments: r
+            .get::<_, Option<String>>(10)?
+            .map(|json| {
+                serde_json::from_str(&json).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        10,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })
+            })
+            .transpose()?,
     })
 }
 
@@ -244,6 +257,9 @@ pub struct AppearanceRow {
     pub normalized: bool,
     /// Journal entry.
     pub seq: i64,
+    /// For an elided quote, the fragments it matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fragments: Option<Vec<crate::anchor::Span>>,
 }
 
 /// A status event as stored.
@@ -481,7 +497,7 @@ impl Tx<'_> {
         );
         Ok(self
             .prepare(&sql)?
-            .query_map(params![document], |r| Ok((r.get(10)?, appearance_row(r)?)))?
+            .query_map(params![document], |r| Ok((r.get(11)?, appearance_row(r)?)))?
             .collect::<rusqlite::Result<_>>()?)
     }
 

@@ -825,13 +825,21 @@ impl Verifier<'_> {
         for sha in sources {
             let text = self.stored_text(&sha)?;
             let mut stmt = self.rebuilt.prepare(
-                "SELECT 'appearance ' || id || ' of claim ' || claim_id, start, end, exact, prefix, suffix
+                "SELECT 'appearance ' || id || ' of claim ' || claim_id, start, end, exact, prefix, suffix, fragments
                    FROM appearances WHERE source = ?1
                  UNION ALL
-                 SELECT 'evidence of status event ' || id || ' of claim ' || claim_id, evidence_start, evidence_end, evidence_exact, NULL, NULL
+                 SELECT 'evidence of status event ' || id || ' of claim ' || claim_id, evidence_start, evidence_end, evidence_exact, NULL, NULL, NULL
                    FROM status_events WHERE evidence = ?1 AND evidence_exact IS NOT NULL",
             )?;
-            type Span = (String, i64, i64, String, Option<String>, Option<String>);
+            type Span = (
+                String,
+                i64,
+                i64,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
             let spans: Vec<Span> = stmt
                 .query_map(params![sha], |r| {
                     Ok((
@@ -841,6 +849,7 @@ impl Verifier<'_> {
                         r.get(3)?,
                         r.get(4)?,
                         r.get(5)?,
+                        r.get(6)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -848,7 +857,7 @@ impl Verifier<'_> {
             let offsets: Option<Vec<usize>> = text
                 .as_ref()
                 .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect());
-            for (what, start, end, exact, prefix, suffix) in spans {
+            for (what, start, end, exact, prefix, suffix, fragments) in spans {
                 self.report.appearances += 1;
                 progress(Progress::Advance(1));
                 let place = format!("{what} in source {sha}");
@@ -879,6 +888,11 @@ impl Verifier<'_> {
                             clip(&exact)
                         ),
                     );
+                }
+                if let Some(fragments) = fragments
+                    && let Err(why) = check_fragments(&fragments, start, end)
+                {
+                    self.problem("appearance", &place, why);
                 }
                 let context = crate::anchor::CONTEXT;
                 if let Some(prefix) = prefix {
@@ -1033,4 +1047,24 @@ fn clip(text: &str) -> String {
     } else {
         format!("{}…", text.chars().take(MAX).collect::<String>())
     }
+}
+
+/// An elided appearance's fragments must be spans in order, not overlapping, the first
+/// starting where the appearance starts and the last ending where it ends.
+fn check_fragments(json: &str, start: usize, end: usize) -> std::result::Result<(), String> {
+    let spans: Vec<crate::anchor::Span> =
+        serde_json::from_str(json).map_err(|e| format!("its fragments cannot be read ({e})"))?;
+    let ordered = spans.windows(2).all(|w| w[0].end <= w[1].start);
+    let whole = spans.iter().all(|s| s.start < s.end);
+    if spans.len() < 2
+        || !ordered
+        || !whole
+        || spans.first().map(|s| s.start) != Some(start)
+        || spans.last().map(|s| s.end) != Some(end)
+    {
+        return Err(format!(
+            "its fragments {json} are not ordered spans from {start} to {end}"
+        ));
+    }
+    Ok(())
 }

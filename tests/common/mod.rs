@@ -238,3 +238,29 @@ pub fn code_point_offset(text: &str, needle: &str, n: usize) -> usize {
         .unwrap_or_else(|| panic!("{needle:?} occurs fewer than {n} times"));
     text[..byte].chars().count()
 }
+
+/// Undoes, on a copy of a current ledger, what the migrations after version `to` added,
+/// and sets its user_version to `to`: an older ledger holding the same entries, for tests
+/// that the upgrade rebuilds what they need. Each new migration adds its undo here.
+#[allow(dead_code)]
+pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
+    const UNDO: &[(i64, &str)] = &[
+        (
+            7,
+            "DROP TABLE party_moves; DROP TABLE corrections; DROP TABLE removed_appearances;
+             ALTER TABLE claims DROP COLUMN withdrawn_seq;",
+        ),
+        (8, "ALTER TABLE appearances DROP COLUMN fragments;"),
+    ];
+    let current = claimledger::store::migrate::SCHEMA_VERSION;
+    assert!(
+        UNDO.last().map(|u| u.0) == Some(current),
+        "tests/common/mod.rs: downgrade() has no undo for schema version {current}"
+    );
+    for (version, sql) in UNDO.iter().rev() {
+        if *version > to {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+    conn.pragma_update(None, "user_version", to).unwrap();
+}
