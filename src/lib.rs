@@ -17,6 +17,7 @@ pub mod claim;
 pub mod cli;
 pub mod dates;
 pub mod error;
+pub mod import;
 pub mod journal;
 pub mod ledger;
 pub mod merkle;

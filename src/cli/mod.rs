@@ -9,6 +9,7 @@
 mod audit;
 mod checkpoint;
 mod claim;
+mod import;
 mod init;
 mod key;
 mod list;
@@ -136,6 +137,9 @@ enum Command {
     Proof(proof::Args),
     /// Check everything: sources, appearances, journal, Merkle tree, checkpoints, tables
     Verify(verify::Args),
+    /// Bring in claims from a tracking sheet or a fact-check feed, each anchored to its cell
+    #[command(subcommand)]
+    Import(import::Command),
 }
 
 /// Runs the program with the process's arguments and returns its exit code.
@@ -177,6 +181,7 @@ pub fn main() -> ExitCode {
         Command::Key(cmd) => key::run(cmd, &ctx),
         Command::Proof(args) => proof::run(args, &ctx),
         Command::Verify(args) => verify::run(args, &ctx),
+        Command::Import(cmd) => import::run(cmd, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@
 mod anchoring;
 mod audit;
 mod claims;
+mod import;
 mod parties;
 mod sources;
 mod statuses;
@@ -20,6 +21,7 @@ use std::path::Path;
 
 pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
+pub use import::{ImportFormat, ImportOptions, ImportReport, MAX_PROBLEMS, UnknownStatus};
 pub use parties::{PartyClaim, PartyRecorded, PartyShown};
 pub use sources::{NewSource, Reanchored, SourceAdded, SourceShown};
 pub use statuses::{NewStatus, StatusRecorded, Targets};

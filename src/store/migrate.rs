@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003-merkle.sql"),
     include_str!("../../migrations/004-attribution.sql"),
     include_str!("../../migrations/005-normalized-texts.sql"),
+    include_str!("../../migrations/010-imports.sql"),
 ];
 
 /// Creates the schema in an empty database.

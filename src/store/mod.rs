@@ -11,6 +11,7 @@
 //! tree and checkpoints), [`verify`] (checking all of it).
 
 pub mod blobs;
+pub mod imports;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
