@@ -568,3 +568,33 @@ fn a_killed_import_leaves_the_ledger_as_it_was() {
     );
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn the_shipped_examples_import() {
+    let sb = Sandbox::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = sb.json(&[
+        "import",
+        "csv",
+        &format!("{root}/examples/tracker.tsv"),
+        "--status-map",
+        "Pants on Fire=false",
+    ]);
+    assert_eq!(out["imported"], 4, "{out}");
+    let out = sb.json(&[
+        "import",
+        "claimreview",
+        &format!("{root}/examples/factchecks.json"),
+    ]);
+    assert_eq!(out["imported"], 2, "{out}");
+    let audit = sb.ok(&["audit", "C3"]);
+    assert!(
+        audit.contains("row 4, column `statement` of tracker.tsv"),
+        "{audit}"
+    );
+    assert_eq!(
+        sb.json(&["list"])[2]["statement"],
+        "Two \"drone teams\" were seen near the bank"
+    );
+    sb.ok(&["verify"]);
+}
