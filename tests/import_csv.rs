@@ -181,6 +181,25 @@ fn importing_the_same_file_again_writes_nothing_and_says_so() {
     );
     assert_eq!(sb.count("SELECT count(*) FROM claims"), 4);
     sb.ok(&["verify"]);
+    // A copy with no new ids writes nothing, not even the file.
+    let before = sb.snapshot();
+    let copy = sb.file("tracker-copy.tsv", TRACKER.replace("metro", "Metro"));
+    let out = sb.ok(&["import", "csv", &copy]);
+    assert!(
+        out.contains("nothing to import (3 rows, 3 skipped"),
+        "{out}"
+    );
+    assert_eq!(before, sb.snapshot());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_refused() {
+    let sb = Sandbox::new();
+    let file = sb.file(
+        "latin1.csv",
+        b"statement,claimant\nCaf\xe9 owners said so,Vell Council\n",
+    );
+    sb.refuses(&["import", "csv", &file], "is not UTF-8 text");
 }
 
 #[test]

@@ -189,25 +189,26 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if ctx.format == Format::Json {
         ctx.emit_json(&report)?;
     } else if failed {
-        eprint!("{}", problems(&report, &name));
+        say(&problems(&report, &name));
     } else if !ctx.quiet || report.dry_run {
         ctx.emit(&summary(&report, &name))?;
     }
     if failed {
         if ctx.format == Format::Json {
-            eprintln!(
-                "error: {name}: {} problem(s); nothing was imported",
+            say(&format!(
+                "error: {}: {} problem(s); nothing was imported\n",
+                terminal(&name),
                 report.error_count
-            );
+            ));
         }
         return Ok(ExitCode::from(1));
     }
     for w in &report.warnings {
-        eprintln!("note: {}", terminal(w));
+        say(&format!("note: {}\n", terminal(w)));
     }
     if !report.new_parties.is_empty() && !ctx.quiet {
-        eprintln!(
-            "note: {} new part{} named: {}",
+        say(&format!(
+            "note: {} new part{} named: {}\n",
             report.new_parties.len(),
             if report.new_parties.len() == 1 {
                 "y"
@@ -226,9 +227,15 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 } else {
                     ""
                 }
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A message on stderr; a closed or broken stderr is no reason to fail (or panic).
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// The refusal: every problem (up to the listed number), then what to do about statuses.
@@ -286,6 +293,14 @@ fn summary(r: &ImportReport, name: &str) -> String {
         return format!(
             "{name} (sha256 {}) was imported before: nothing written\n",
             short(&r.source)
+        );
+    }
+    if !r.dry_run && r.imported == 0 {
+        return format!(
+            "{name}: nothing to import ({} row{}, {} skipped: their ids were imported before); nothing written\n",
+            r.rows,
+            if r.rows == 1 { "" } else { "s" },
+            r.skipped
         );
     }
     let mut out = if r.dry_run {

@@ -494,7 +494,9 @@ impl Ledger {
             }
         }
         report.unknown_statuses = unknown;
-        if report.error_count > 0 || options.dry_run {
+        // Nothing to write (or not allowed to): the transaction is dropped, so not even the
+        // file is stored.
+        if report.error_count > 0 || options.dry_run || report.imported == 0 {
             return Ok(report);
         }
 
