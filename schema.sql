@@ -1,4 +1,4 @@
--- claimledger schema, version 8.
+-- claimledger schema, version 9.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;
 
 -- ---------------------------------------------------------------- the record
 
@@ -238,6 +238,24 @@ CREATE TABLE anchorings (
     PRIMARY KEY (appearance_id, source)
 ) STRICT;
 CREATE INDEX anchorings_by_source ON anchorings (source);
+
+-- Claims brought in by `import`: where in the imported file (a source) each one's cell is,
+-- the sheet's or feed's own id for it, the article URL the row named, and the rest of the
+-- row or item as canonical JSON.
+CREATE TABLE claim_imports (
+    claim_id    TEXT    PRIMARY KEY REFERENCES claims (id),
+    source      TEXT    NOT NULL REFERENCES sources (sha256), -- the imported file
+    format      TEXT    NOT NULL CHECK (format IN ('csv', 'claimreview')),
+    cell_row    INTEGER NOT NULL CHECK (cell_row >= 1), -- CSV: the row's first line; JSON: item number
+    cell_column TEXT    NOT NULL,                       -- header name, column number or JSON key
+    external_id TEXT,                                   -- the sheet's or feed's id for the claim
+    url         TEXT,                                   -- the article the claim appeared in
+    record      TEXT,                                   -- everything else, canonical JSON
+    seq         INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE INDEX claim_imports_by_source ON claim_imports (source);
+CREATE INDEX claim_imports_by_external_id ON claim_imports (external_id);
+CREATE INDEX claim_imports_by_url ON claim_imports (url);
 
 -- Full-text search (SQLite FTS5) over each claim's statement and quotes; rowid = the
 -- claim's number. Derived like every table here: written by the projection.

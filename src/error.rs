@@ -29,6 +29,15 @@ pub struct Site {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
+        "{} is not UTF-8 text ({media_type}), so it cannot be imported; save it as UTF-8 (e.g. `iconv -f WINDOWS-1252 -t UTF-8`) and import that",
+        path.display()
+    )]
+    ImportNotText { path: PathBuf, media_type: String },
+
+    #[error("{0}")]
+    ImportMapping(String),
+
+    #[error(
         "no ledger at {}; create one with `claimledger init`, or point --db (or CLAIMLEDGER_DB) at an existing ledger",
         path.display()
     )]

@@ -54,6 +54,28 @@ pub struct AppearanceRecord {
     pub anchor: Anchor,
 }
 
+/// Where an imported claim came from: the cell of the imported file its appearance spans
+/// (the file itself is the appearance's source), and the rest of its row or item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Imported {
+    /// `csv` or `claimreview`.
+    pub format: String,
+    /// CSV: the line the row starts on (the header is line 1); ClaimReview: the item's
+    /// 1-based number in the file.
+    pub row: u64,
+    /// The column (header name, or number without a header) or JSON key of the cell.
+    pub column: String,
+    /// The sheet's or feed's own id for the claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The article the claim appeared in, for capturing and citing later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Everything else the row or item held (unmapped columns; the whole ClaimReview item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<serde_json::Value>,
+}
+
 /// Evidence for a status: a source version, optionally a quote in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -229,6 +251,10 @@ pub enum Event {
         said: Option<String>,
         /// Where it appears.
         appearance: AppearanceRecord,
+        /// For a claim brought in by `import`: the cell it came from and what else the row
+        /// said (absent for claims recorded one by one, whose entry bytes it leaves as they were).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        imported: Option<Imported>,
     },
     /// Another appearance of a claim.
     #[serde(rename = "claim.cite")]

@@ -843,6 +843,22 @@ fn first_chars(text: &str, n: usize) -> &str {
     &text[..byte_len_of_chars(text, n)]
 }
 
+/// The anchor of the text between byte offsets `from` and `to` (char boundaries), whose
+/// start is code point `start`: for callers that walk a long text once and track both kinds
+/// of offset (an import anchoring a million cells must not count from the top each time).
+pub fn anchor_between(text: &str, from: usize, to: usize, start: usize) -> Anchor {
+    let exact = &text[from..to];
+    Anchor {
+        start,
+        end: start + exact.chars().count(),
+        exact: exact.to_string(),
+        prefix: last_chars(&text[..from], CONTEXT).to_string(),
+        suffix: first_chars(&text[to..], CONTEXT).to_string(),
+        normalized: false,
+        fragments: None,
+    }
+}
+
 /// Replaces line breaks and tabs with spaces so a snippet stays on one line.
 pub fn one_line(text: &str) -> String {
     text.chars()

@@ -66,6 +66,9 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
         .map(|d| format!("said {d} · "))
         .unwrap_or_default();
     out += &format!("  {said}now {}\n", ctx.paint(&c.status_label, "1"));
+    if let Some(i) = &a.imported {
+        out += &imported_line(i);
+    }
 
     // Where: each source version, the span, and whether the bytes still check out.
     for (i, ap) in a.appearances.iter().enumerate() {
@@ -96,6 +99,9 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
                 "BYTES DO NOT MATCH THIS HASH"
             )
         );
+        if let Some(i) = a.imported.as_ref().filter(|i| i.source == x.source) {
+            out += &cell_line(i);
+        }
         out += &format!(
             "   line {}:{}, code points {}..{}{}  {}\n",
             ap.line,
@@ -269,4 +275,51 @@ fn elided(x: &crate::store::queries::AppearanceRow, fragments: &[crate::anchor::
         })
         .collect();
     parts.join(" … ")
+}
+
+/// "row 1,204, column `statement` of tracker.tsv (sha256 …)" for an imported claim's cell.
+fn cell_line(i: &crate::store::imports::ImportRow) -> String {
+    let place = match i.format.as_str() {
+        "csv" => format!("row {}, column `{}`", thousands(i.row), terminal(&i.column)),
+        _ => format!("item {}, `{}`", thousands(i.row), terminal(&i.column)),
+    };
+    let file = i.origin.as_deref().map_or("<stdin>".into(), terminal);
+    format!("   {place} of {file} (sha256 {})\n", short(&i.source))
+}
+
+/// The sheet's own id for an imported claim, the article it names, and the rest of its row.
+fn imported_line(i: &crate::store::imports::ImportRow) -> String {
+    let mut out = String::new();
+    if let Some(id) = &i.external_id {
+        out += &format!("  imported as {}\n", terminal(id));
+    }
+    if let Some(url) = &i.url {
+        out += &format!(
+            "  appeared in {} (capture it with `source add FILE --url URL`, then `claim cite`)\n",
+            terminal(url)
+        );
+    }
+    if let Some(serde_json::Value::Object(record)) = &i.record {
+        if i.format == "csv" {
+            for (k, v) in record {
+                let v = v.as_str().map_or_else(|| v.to_string(), String::from);
+                out += &format!("  {}: {}\n", terminal(k), terminal(&one_line(&v)));
+            }
+        } else {
+            out += "  the feed's item is kept whole (audit --json shows it)\n";
+        }
+    }
+    out
+}
+
+fn thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -151,7 +151,8 @@ enum Command {
     Export(export::Command),
     /// The status table and each claim's provenance as one self-contained HTML page
     Report(report::Args),
-    /// Bring records in from files (a bundle)
+    /// Bring records in: claims from a tracking sheet or a fact-check feed (each anchored to
+    /// its cell), or a whole ledger from a bundle
     #[command(subcommand)]
     Import(import::Command),
 }

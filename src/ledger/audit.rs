@@ -30,6 +30,9 @@ pub struct Audit {
     pub corrections: Vec<super::CorrectionOut>,
     /// The journal entries behind all of it.
     pub entries: Vec<AuditEntry>,
+    /// For an imported claim: the file, row and column it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::store::imports::ImportRow>,
 }
 
 /// One appearance in an audit.
@@ -198,7 +201,9 @@ impl Ledger {
                 hash,
             })
             .collect();
+        let imported = tx.claim_import(&core.id)?;
         Ok(Audit {
+            imported,
             claim: core,
             appearances,
             versions,

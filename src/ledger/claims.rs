@@ -158,6 +158,7 @@ impl Ledger {
                 via,
                 said,
                 appearance,
+                imported: None,
             },
         )?;
         track_in_other_versions(&tx, &time, &actor, &source, appearance_id)?;

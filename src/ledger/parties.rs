@@ -314,6 +314,18 @@ pub(super) fn party_for(
     name: &str,
     created: &mut Vec<String>,
 ) -> Result<PartyRef> {
+    party_with_kind(tx, time, actor, name, None, created)
+}
+
+/// [`party_for`], giving a party named for the first time the kind a file says it is.
+pub(super) fn party_with_kind(
+    tx: &Tx,
+    time: &str,
+    actor: &str,
+    name: &str,
+    known_kind: Option<PartyKind>,
+    created: &mut Vec<String>,
+) -> Result<PartyRef> {
     if let Some((id, _)) = tx.party_by_name(name)? {
         return Ok(PartyRef {
             id,
@@ -324,7 +336,9 @@ pub(super) fn party_for(
     let id = tx.next_id(IdTable::Parties)?;
     // "a senior official", "an aide": an unnamed source, described rather than named.
     let lower = clean.to_lowercase();
-    let kind = if lower.starts_with("a ") || lower.starts_with("an ") {
+    let kind = if let Some(kind) = known_kind {
+        kind
+    } else if lower.starts_with("a ") || lower.starts_with("an ") {
         PartyKind::Unnamed
     } else {
         PartyKind::Unknown

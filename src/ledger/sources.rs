@@ -101,55 +101,28 @@ impl Ledger {
             Some(c) => dates::parse_date("--captured", c)?,
             None => dates::now(),
         };
-        let (reader, path, origin): (Box<dyn Read>, &Path, Option<String>) = match input {
-            Input::File(path) => {
-                let meta = std::fs::metadata(path).map_err(|source| Error::ReadFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                if meta.is_dir() {
-                    return Err(Error::IsDirectory {
-                        path: path.to_path_buf(),
-                    });
-                }
-                let file = std::fs::File::open(path).map_err(|source| Error::ReadFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                (Box::new(file), path, name)
-            }
-            Input::Reader(mut reader, path) => {
-                // Read it all before taking the write lock (a pipe can take its time, and a
-                // terminal waits for Ctrl-D); a temporary file keeps memory flat.
-                let mut spool = || -> std::io::Result<std::fs::File> {
-                    let mut file = tempfile::tempfile()?;
-                    std::io::copy(&mut reader, &mut file)?;
-                    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
-                    Ok(file)
-                };
-                let file = spool().map_err(|source| Error::ReadFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-                (Box::new(file) as Box<dyn Read>, path, None)
-            }
-        };
+        let (reader, path, origin) = open_input(input)?;
+        let (version_of, asked) = (new.version_of.clone(), new.clone());
         let tx = self.store.begin_write()?;
-        let blob = tx.begin_blob()?;
-        let print = source::stream(reader, path, |i, chunk| tx.write_chunk(blob, i, chunk))?;
-        // Taken holding the write lock, so journal times never run backwards.
-        let time = dates::now();
-        if print.size == 0 {
-            return Err(Error::EmptySource {
-                path: path.to_path_buf(),
-            });
-        }
-        if let Some(existing) = tx.source(&print.sha256)? {
-            // Known bytes: dropping the transaction discards the chunks just written. What
-            // else was asked is done (--version-of attaches), or refused with what to do;
-            // never silently ignored.
-            let attach = match &new.version_of {
+        let added = store_source(
+            &tx,
+            &self.actor,
+            reader,
+            path,
+            origin,
+            captured.clone(),
+            new,
+        )?;
+        if added.new {
+            tx.commit()?;
+        } else {
+            // Known bytes: the chunks just written were rolled back. What else was asked is
+            // done (--version-of attaches), or refused with what to do; never silently
+            // ignored.
+            let existing = tx
+                .source(&added.sha256)?
+                .ok_or_else(|| Error::UnknownSource(added.sha256.clone()))?;
+            let attach = match &version_of {
                 Some(reference) => {
                     let target = tx.resolve_source(reference)?;
                     target.document_id != existing.document_id
@@ -157,80 +130,15 @@ impl Ledger {
                 None => false,
             };
             if !attach {
-                check_same_metadata(&existing, &new, &captured)?;
+                check_same_metadata(&existing, &asked, &captured)?;
             }
             drop(tx);
             if attach {
-                let reference = new.version_of.as_deref().expect("checked above");
+                let reference = version_of.as_deref().expect("checked above");
                 return self.attach_source(&existing.sha256, reference);
             }
-            return Ok(SourceAdded {
-                sha256: existing.sha256,
-                bytes: existing.bytes,
-                new: false,
-                media_type: existing.media_type,
-                is_text: existing.is_text,
-                document: existing.document,
-                version: existing.version,
-                reanchored: Vec::new(),
-                attached: false,
-            });
         }
-        tx.finish_blob(blob, &print.sha256, print.size)?;
-        let joined = join_document(&tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
-        let (document, document_name, version) = match &joined {
-            Some(versions) => {
-                let last = versions.last().expect("a document has a version");
-                if let Some(name) = &new.name {
-                    return Err(Error::BadDocumentName {
-                        name: name.clone(),
-                        why: "this capture joins an existing document (by --version-of or --url), which keeps its name; leave --name out",
-                    });
-                }
-                (last.document_id, last.document.clone(), last.version + 1)
-            }
-            None => (
-                tx.next_id(IdTable::Documents)?,
-                match &new.name {
-                    Some(name) => chosen_document_name(&tx, name)?,
-                    None => unique_document_name(&tx, &new.meta, origin.as_deref())?,
-                },
-                1,
-            ),
-        };
-        tx.append(
-            &time,
-            &self.actor,
-            Event::SourceAdd {
-                sha256: print.sha256.clone(),
-                size: print.size,
-                media_type: print.media_type.clone(),
-                is_text: print.is_text,
-                captured_at: captured,
-                origin,
-                document,
-                document_name: document_name.clone(),
-                version,
-                meta: new.meta,
-            },
-        )?;
-        let reanchored = if joined.is_some() && print.is_text {
-            reanchor_into(&tx, &time, &self.actor, document, &print.sha256)?
-        } else {
-            Vec::new()
-        };
-        tx.commit()?;
-        Ok(SourceAdded {
-            sha256: print.sha256,
-            bytes: print.size as i64,
-            new: true,
-            media_type: print.media_type,
-            is_text: print.is_text,
-            document: document_name,
-            version,
-            reanchored,
-            attached: false,
-        })
+        Ok(added)
     }
 
     /// Makes a stored source version (first stored on its own, as evidence or by mistake)
@@ -467,6 +375,142 @@ fn chosen_document_name(tx: &Tx, name: &str) -> Result<String> {
         return bad("another document has it (`claimledger source list` shows them)");
     }
     Ok(name.to_string())
+}
+
+/// Opens the bytes of a source: a file as it is, standard input spooled to a temporary
+/// file first (a pipe can take its time, and a terminal waits for Ctrl-D, so all of it is
+/// read before the write lock is taken; the file keeps memory flat). Returns the reader, the
+/// path for messages, and the file name to record as the origin (None for standard input).
+pub(super) fn open_input(input: Input<'_>) -> Result<(Box<dyn Read + '_>, &Path, Option<String>)> {
+    Ok(match input {
+        Input::File(path) => {
+            let meta = std::fs::metadata(path).map_err(|source| Error::ReadFile {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            if meta.is_dir() {
+                return Err(Error::IsDirectory {
+                    path: path.to_path_buf(),
+                });
+            }
+            let file = std::fs::File::open(path).map_err(|source| Error::ReadFile {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            (Box::new(file) as Box<dyn Read>, path, name)
+        }
+        Input::Reader(mut reader, path) => {
+            // Read it all before taking the write lock (a pipe can take its time, and a
+            // terminal waits for Ctrl-D); a temporary file keeps memory flat.
+            let mut spool = || -> std::io::Result<std::fs::File> {
+                let mut file = tempfile::tempfile()?;
+                std::io::copy(&mut reader, &mut file)?;
+                std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
+                Ok(file)
+            };
+            let file = spool().map_err(|source| Error::ReadFile {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            (Box::new(file) as Box<dyn Read>, path, None)
+        }
+    })
+}
+
+/// Stores a source version in the caller's transaction, as `source add` does: streams and
+/// hashes the bytes into blob chunks, and appends its `source.add` entry (re-anchoring
+/// earlier claims of the document it joins). The same bytes again write nothing and come
+/// back with `new: false`. The entry's time is taken here, after the bytes are in.
+pub(super) fn store_source(
+    tx: &Tx,
+    actor: &str,
+    reader: Box<dyn Read + '_>,
+    path: &Path,
+    origin: Option<String>,
+    captured: String,
+    new: NewSource,
+) -> Result<SourceAdded> {
+    // Known bytes roll back to here, leaving no trace of the chunks just written.
+    tx.execute_batch("SAVEPOINT store_source")?;
+    let blob = tx.begin_blob()?;
+    let print = source::stream(reader, path, |i, chunk| tx.write_chunk(blob, i, chunk))?;
+    // Taken holding the write lock, so journal times never run backwards.
+    let time = dates::now();
+    if print.size == 0 {
+        return Err(Error::EmptySource {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(existing) = tx.source(&print.sha256)? {
+        tx.execute_batch("ROLLBACK TO store_source; RELEASE store_source")?;
+        return Ok(SourceAdded {
+            sha256: existing.sha256,
+            bytes: existing.bytes,
+            new: false,
+            media_type: existing.media_type,
+            is_text: existing.is_text,
+            document: existing.document,
+            version: existing.version,
+            reanchored: Vec::new(),
+            attached: false,
+        });
+    }
+    tx.finish_blob(blob, &print.sha256, print.size)?;
+    let joined = join_document(tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
+    let (document, document_name, version) = match &joined {
+        Some(versions) => {
+            let last = versions.last().expect("a document has a version");
+            if let Some(name) = &new.name {
+                return Err(Error::BadDocumentName {
+                    name: name.clone(),
+                    why: "this capture joins an existing document (by --version-of or --url), which keeps its name; leave --name out",
+                });
+            }
+            (last.document_id, last.document.clone(), last.version + 1)
+        }
+        None => (
+            tx.next_id(IdTable::Documents)?,
+            match &new.name {
+                Some(name) => chosen_document_name(tx, name)?,
+                None => unique_document_name(tx, &new.meta, origin.as_deref())?,
+            },
+            1,
+        ),
+    };
+    tx.append(
+        &time,
+        actor,
+        Event::SourceAdd {
+            sha256: print.sha256.clone(),
+            size: print.size,
+            media_type: print.media_type.clone(),
+            is_text: print.is_text,
+            captured_at: captured,
+            origin,
+            document,
+            document_name: document_name.clone(),
+            version,
+            meta: new.meta,
+        },
+    )?;
+    let reanchored = if joined.is_some() && print.is_text {
+        reanchor_into(tx, &time, actor, document, &print.sha256)?
+    } else {
+        Vec::new()
+    };
+    tx.execute_batch("RELEASE store_source")?;
+    Ok(SourceAdded {
+        sha256: print.sha256,
+        bytes: print.size as i64,
+        new: true,
+        media_type: print.media_type,
+        is_text: print.is_text,
+        document: document_name,
+        version,
+        reanchored,
+        attached: false,
+    })
 }
 
 /// Trims the metadata a user typed; an empty title or author is no title or author, but an

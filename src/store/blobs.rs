@@ -44,7 +44,12 @@ impl Tx<'_> {
         let Some(id) = self.blob_id(sha256)? else {
             return Ok(None);
         };
-        let mut bytes = Vec::new();
+        // Sized up front: growing a buffer by doubling would briefly hold a long text twice.
+        let size: i64 =
+            self.query_row("SELECT size FROM blobs WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })?;
+        let mut bytes = Vec::with_capacity(size.max(0) as usize);
         let mut stmt =
             self.prepare_cached("SELECT data FROM blob_chunks WHERE blob_id = ?1 ORDER BY chunk")?;
         let mut rows = stmt.query(params![id])?;

@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/006-checkpoint-entries.sql"),
     CORRECTIONS,
     include_str!("../../migrations/008-elided-appearances.sql"),
+    include_str!("../../migrations/010-imports.sql"),
 ];
 
 /// The corrections migration (claims withdrawn, appearances removed, merges undone).

@@ -14,6 +14,7 @@
 
 pub mod blobs;
 pub mod faults;
+pub mod imports;
 pub mod merkle;
 pub mod migrate;
 pub mod project;

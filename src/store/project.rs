@@ -177,6 +177,7 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             via,
             said,
             appearance,
+            imported,
         } => {
             let number = claim::parse_id(id)?;
             run(
@@ -206,6 +207,25 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 "INSERT INTO claim_search (rowid, claim_id, statement, quotes) VALUES (?1, ?2, ?3, ?4)",
                 params![number, id, statement, appearance.anchor.exact],
             )?;
+            if let Some(imported) = imported {
+                run(
+                    conn,
+                    "INSERT INTO claim_imports (claim_id, source, format, cell_row, cell_column,
+                        external_id, url, record, seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        id,
+                        appearance.source,
+                        imported.format,
+                        imported.row as i64,
+                        imported.column,
+                        imported.id,
+                        imported.url,
+                        imported.record.as_ref().map(crate::canonical::to_string),
+                        seq
+                    ],
+                )?;
+            }
         }
         Event::ClaimCite { claim, appearance } => {
             add_appearance(conn, claim, appearance, seq)?;

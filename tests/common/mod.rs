@@ -251,6 +251,7 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
              ALTER TABLE claims DROP COLUMN withdrawn_seq;",
         ),
         (8, "ALTER TABLE appearances DROP COLUMN fragments;"),
+        (9, "DROP TABLE claim_imports;"),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(
