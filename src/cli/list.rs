@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use super::Ctx;
 use super::output::status_color;
+use super::table::{Column, Fit};
 use crate::ledger::ListQuery;
 use crate::store::queries::ClaimSort;
 
@@ -171,11 +172,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .find(|(c, _)| c.status_label == label)
             .and_then(|(_, s)| status_color(s))
     };
-    let mut header = vec!["id", "statement", "claimed by", "status"];
+    let mut columns = vec![
+        Column::new("id", Fit::Whole),
+        Column::new("statement", Fit::Text),
+        Column::new("claimed by", Fit::Name),
+        Column::new("status", Fit::Wrap),
+    ];
     if show_latest {
-        header.push("latest version");
+        columns.push(Column::new("latest version", Fit::Wrap));
     }
-    ctx.emit_rows(&claims, &header, rows, |i, text| match i {
+    ctx.emit_table(&claims, &columns, rows, |i, text| match i {
         3 => by_label(text),
         4 if text == "missing" => Some(comfy_table::Color::Red),
         4 if text == "changed" => Some(comfy_table::Color::Yellow),

@@ -26,6 +26,7 @@ pub mod safe;
 mod source;
 mod status;
 mod summary;
+mod table;
 mod verify;
 
 use std::io::IsTerminal;
@@ -86,6 +87,9 @@ struct Global {
     /// Print only ids and hashes (or nothing) on success
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Tables: print every cell whole, wrapping long ones, instead of cutting them to fit
+    #[arg(long, global = true)]
+    wide: bool,
     /// When to use colour (honours NO_COLOR)
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
@@ -162,7 +166,7 @@ pub fn main() -> ExitCode {
         },
         None => login_name(),
     };
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         cli.global.db,
         actor,
         if cli.global.json {
@@ -175,6 +179,7 @@ pub fn main() -> ExitCode {
         cli.global.quiet,
         color_choice(cli.global.color),
     );
+    ctx.wide = cli.global.wide;
     let result = match cli.command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Source(cmd) => source::run(cmd, &ctx),

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use super::output::or_dash;
+use super::table::{Column, Fit};
 use super::{Ctx, Format};
 use crate::ledger::{NewStatus, Targets};
 
@@ -172,9 +173,15 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            ctx.emit_rows(
+            ctx.emit_table(
                 &statuses,
-                &["status", "label", "takes --by", "rating", "from"],
+                &[
+                    Column::new("status", Fit::Whole),
+                    Column::new("label", Fit::Wrap),
+                    Column::new("takes --by", Fit::Whole),
+                    Column::new("rating", Fit::Text),
+                    Column::new("from", Fit::Wrap),
+                ],
                 rows,
                 |i, text| {
                     if i == 0 {
