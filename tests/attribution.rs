@@ -478,20 +478,20 @@ fn snapshots_of_list_and_summary() {
 }
 
 const LIST_AT_100: &str = "\
-╭────┬───────────────────────────────────────────────┬──────────────────────┬──────────────────────╮
-│ id ┆ statement                                     ┆ claimed by           ┆ status               │
-╞════╪═══════════════════════════════════════════════╪══════════════════════╪══════════════════════╡
-│ C1 ┆ had destroyed at least 40 enemy fighters      ┆ Ministry of…Orvenia  ┆ not independently    │
-│    ┆                                               ┆                      ┆ confirmed            │
-│ C2 ┆ Our units acted to remove an immediate threa… ┆ Ministry of…Orvenia  ┆ disputed             │
-│ C3 ┆ There were no fighters on the Corrin Bridge…  ┆ Aurel Kastellan      ┆ denied by Ministry   │
-│    ┆                                               ┆                      ┆ of Defence of        │
-│    ┆                                               ┆                      ┆ Orvenia              │
-│ C4 ┆ Three civilians were killed and 11 were inju… ┆ Haldmere…council     ┆ unverified           │
-│ C5 ┆ it had geolocated two clips of the strike to… ┆ Lantern Maps…Chirrup ┆ confirmed            │
-│ C6 ┆ approved in Lutrava at the highest level      ┆ a senior Orveni…Wire ┆ unverified           │
-│ C7 ┆ all targets were verified before engagement   ┆ Orvenian…Ministry    ┆ unverified           │
-╰────┴───────────────────────────────────────────────┴──────────────────────┴──────────────────────╯";
+╭────┬─────────────────────────────────────┬────────────────────────────────┬──────────────────────╮
+│ id ┆ statement                           ┆ claimed by                     ┆ status               │
+╞════╪═════════════════════════════════════╪════════════════════════════════╪══════════════════════╡
+│ C1 ┆ had destroyed at least 40 enemy fi… ┆ Ministry of Defence of Orvenia ┆ not independently    │
+│    ┆                                     ┆                                ┆ confirmed            │
+│ C2 ┆ Our units acted to remove an immed… ┆ Ministry of Defence of Orvenia ┆ disputed             │
+│ C3 ┆ There were no fighters on the Corr… ┆ Aurel Kastellan                ┆ denied by Ministry   │
+│    ┆                                     ┆                                ┆ of Defence of        │
+│    ┆                                     ┆                                ┆ Orvenia              │
+│ C4 ┆ Three civilians were killed and 11… ┆ Haldmere district council      ┆ unverified           │
+│ C5 ┆ it had geolocated two clips of the… ┆ Lantern Maps via Chirrup       ┆ confirmed            │
+│ C6 ┆ approved in Lutrava at the highest… ┆ a senior Orveni…Northgate Wire ┆ unverified           │
+│ C7 ┆ all targets were verified before e… ┆ Orvenian Defence Ministry      ┆ unverified           │
+╰────┴─────────────────────────────────────┴────────────────────────────────┴──────────────────────╯";
 
 const SUMMARY_AT_100: &str = "\
 ╭───────────────────────────────┬────────────┬─────────────┬───────────┬──────────┬────────┬───────╮

@@ -10,6 +10,9 @@ use crate::store::queries::ClaimSort;
 
 /// The status table: every claim with who made it, through whom, and where it stands.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  claimledger list --status unverified --sort said\n  claimledger list --claimant \"the MoD\" --since 2026-03-01 --wide\n  claimledger list --search \"bridge\" --csv > claims.csv"
+)]
 pub struct Args {
     #[command(flatten)]
     filters: Filters,

@@ -97,8 +97,22 @@ impl Ctx {
 
     /// Writes text for people to stdout, safe for a terminal: stored text's control
     /// characters are shown escaped, and only [`Ctx::paint`]'s colours are real.
+    ///
+    /// Under `--csv` this refuses (a usage error): a command that prints only text must not
+    /// pass text off as CSV.
     pub fn emit(&self, text: &str) -> anyhow::Result<()> {
+        if self.format == Format::Csv {
+            return Err(Error::Usage(
+                "this command does not print CSV; use --json, or leave out --csv".into(),
+            )
+            .into());
+        }
         self.emit_raw(&self.for_terminal(text))
+    }
+
+    /// Writes generated text (a completion script, a man page) to stdout exactly.
+    pub fn emit_data(&self, text: &str) -> anyhow::Result<()> {
+        self.emit_raw(text)
     }
 
     /// Writes bytes to stdout exactly.
@@ -302,6 +316,11 @@ impl Ctx {
     /// [`Ctx::emit`], which turns the marker into ESC.
     pub fn paint(&self, text: &str, sgr: &str) -> String {
         self.painted(self.color_out, text, sgr)
+    }
+
+    /// Colours `text` for a message on stderr ([`Ctx::note`]), if stderr is coloured.
+    pub fn paint_message(&self, text: &str, sgr: &str) -> String {
+        self.paint_err(text, sgr)
     }
 
     fn paint_err(&self, text: &str, sgr: &str) -> String {

@@ -91,8 +91,11 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
-                _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
-                _ => ctx.emit(&format!("added party {}\n", party.names.join(" = ")))?,
+                // The name is the data; the rest is a message (stderr, silenced by -q).
+                _ => {
+                    ctx.emit(&format!("{}\n", party.name))?;
+                    ctx.note(&format!("added party {}", party.names.join(" = ")));
+                }
             }
         }
         Command::Alias(args) => {

@@ -12,7 +12,7 @@ use crate::ledger::{NewStatus, Targets};
 pub enum Command {
     /// Record a status event for one or more claims ("denied --by Kyiv")
     #[command(
-        after_help = "Examples:\n  claimledger status set C3 denied --by Kyiv --note \"statement on Telegram\"\n  claimledger status set C1 C2 C5 unconfirmed\n  claimledger status set --all-matching --claimant \"Russian MOD\" --status unverified unconfirmed"
+        after_help = "Examples:\n  claimledger status set C3 denied --by Kyiv --note \"statement on Telegram\"\n  claimledger status set C1 C2 C5 unconfirmed\n  claimledger status set --all-matching --claimant \"Russian MOD\" --status unverified \\\n      unconfirmed"
     )]
     Set(Box<SetArgs>),
     /// Define one of this ledger's own statuses (a newsroom's scale, an import's labels)

@@ -124,10 +124,27 @@ pub fn cut_middle(text: &str, max: usize) -> String {
         used += width(graphemes[tail - 1]);
         tail -= 1;
     }
+    // A word cut at the start of the end part: take it whole if only a few characters are
+    // missing ("…Meridian Courier"), else drop the piece if it is short.
+    if tail > 0 && graphemes[tail - 1] != " " {
+        let mut start = tail;
+        while start > 0 && graphemes[start - 1] != " " {
+            start -= 1;
+        }
+        let missing: usize = graphemes[start..tail].iter().map(|g| width(g)).sum();
+        let present = graphemes[tail..]
+            .iter()
+            .take_while(|g| **g != " ")
+            .map(|g| width(g))
+            .sum::<usize>();
+        if start > 0 && missing <= 3 && present > missing && used + missing + 4 <= room {
+            tail = start;
+        }
+    }
     let mut tail_text = graphemes[tail..].concat();
     if tail > 0 && graphemes[tail - 1] != " " {
         if let Some(i) = tail_text.find(' ') {
-            if i * 2 <= tail_text.len() {
+            if i * 3 <= tail_text.len() {
                 tail_text = tail_text[i + 1..].to_string();
             }
         }
@@ -272,10 +289,12 @@ pub fn layout(
     let used: usize = (0..n).filter(|&i| shown[i]).map(|i| widths[i]).sum();
     let mut spare = total.saturating_sub(overhead(count) + used);
     // Hand out the spare columns: prose to comfortable, names to a readable width, short
-    // phrases to one line, prose whole, long phrases to one line, names whole (with --wide,
-    // everything at once), each step in proportion to what its columns still lack.
+    // phrases to one line, names to a generous width, prose whole, long phrases to one
+    // line, names whole (with --wide, everything at once), each step in proportion to what
+    // its columns still lack.
     let readable_name: Vec<usize> = natural.iter().map(|&w| w.min(20)).collect();
     let short_wrap: Vec<usize> = natural.iter().map(|&w| w.min(20)).collect();
+    let long_name: Vec<usize> = natural.iter().map(|&w| w.min(32)).collect();
     let steps: Vec<(Vec<Fit>, &[usize])> = if wide {
         vec![(vec![Fit::Text, Fit::Name, Fit::Wrap, Fit::Whole], &natural)]
     } else {
@@ -283,6 +302,7 @@ pub fn layout(
             (vec![Fit::Text], &comfortable),
             (vec![Fit::Name], &readable_name),
             (vec![Fit::Wrap], &short_wrap),
+            (vec![Fit::Name], &long_name),
             (vec![Fit::Text], &natural),
             (vec![Fit::Wrap], &natural),
             (vec![Fit::Name], &natural),
