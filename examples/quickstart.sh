@@ -4,15 +4,22 @@
 #
 #   bash examples/quickstart.sh            # ledger at ./claimledger.db (or $CLAIMLEDGER_DB)
 #
-# It builds claimledger if needed. Run it again and it reuses the ledger: the source is
+# It builds claimledger if needed (showing cargo's progress; the binary goes where cargo
+# puts it, $CARGO_TARGET_DIR if set). Run it again and it reuses the ledger: the source is
 # not stored twice, and the claims are recorded only once.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 if command -v claimledger >/dev/null 2>&1 && [ -z "${CLAIMLEDGER_BUILD:-}" ]; then
   cl() { claimledger "$@"; }
 else
-  cargo build --quiet --release --manifest-path "$here/Cargo.toml"
-  cl() { "$here/target/release/claimledger" "$@"; }
+  echo "building claimledger (release; the first build takes a few minutes)..." >&2
+  cargo build --release --manifest-path "$here/Cargo.toml"
+  # Where cargo put it: $CARGO_TARGET_DIR (relative to here, where cargo ran), else ./target.
+  target="${CARGO_TARGET_DIR:-$here/target}"
+  case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
+  bin="$target/release/claimledger"
+  [ -x "$bin" ] || { echo "quickstart: no binary at $bin after cargo build" >&2; exit 1; }
+  cl() { "$bin" "$@"; }
 fi
 db="${CLAIMLEDGER_DB:-claimledger.db}"
 export CLAIMLEDGER_DB="$db"

@@ -478,30 +478,33 @@ fn snapshots_of_list_and_summary() {
 }
 
 const LIST_AT_100: &str = "\
-╭────┬───────────────────────────────┬──────────────────────────────┬──────────────────────────────╮
-│ id ┆ statement                     ┆ claimed by                   ┆ status                       │
-╞════╪═══════════════════════════════╪══════════════════════════════╪══════════════════════════════╡
-│ C1 ┆ had destroyed at least 40…    ┆ Ministry of Defence of…      ┆ not independently confirmed  │
-│ C2 ┆ Our units acted to remove an… ┆ Ministry of Defence of…      ┆ disputed                     │
-│ C3 ┆ There were no fighters on th… ┆ Aurel Kastellan              ┆ denied by Ministry of…       │
-│ C4 ┆ Three civilians were killed…  ┆ Haldmere district council    ┆ unverified                   │
-│ C5 ┆ it had geolocated two clips…  ┆ Lantern Maps via Chirrup     ┆ confirmed                    │
-│ C6 ┆ approved in Lutrava at the…   ┆ a senior Orvenian official…  ┆ unverified                   │
-│ C7 ┆ all targets were verified…    ┆ Orvenian Defence Ministry    ┆ unverified                   │
-╰────┴───────────────────────────────┴──────────────────────────────┴──────────────────────────────╯";
+╭────┬─────────────────────────────────────┬────────────────────────────────┬──────────────────────╮
+│ id ┆ statement                           ┆ claimed by                     ┆ status               │
+╞════╪═════════════════════════════════════╪════════════════════════════════╪══════════════════════╡
+│ C1 ┆ had destroyed at least 40 enemy fi… ┆ Ministry of Defence of Orvenia ┆ not independently    │
+│    ┆                                     ┆                                ┆ confirmed            │
+│ C2 ┆ Our units acted to remove an immed… ┆ Ministry of Defence of Orvenia ┆ disputed             │
+│ C3 ┆ There were no fighters on the Corr… ┆ Aurel Kastellan                ┆ denied by Ministry   │
+│    ┆                                     ┆                                ┆ of Defence of        │
+│    ┆                                     ┆                                ┆ Orvenia              │
+│ C4 ┆ Three civilians were killed and 11… ┆ Haldmere district council      ┆ unverified           │
+│ C5 ┆ it had geolocated two clips of the… ┆ Lantern Maps via Chirrup       ┆ confirmed            │
+│ C6 ┆ approved in Lutrava at the highest… ┆ a senior Orveni…Northgate Wire ┆ unverified           │
+│ C7 ┆ all targets were verified before e… ┆ Orvenian Defence Ministry      ┆ unverified           │
+╰────┴─────────────────────────────────────┴────────────────────────────────┴──────────────────────╯";
 
 const SUMMARY_AT_100: &str = "\
-╭────────────────────────────┬────────────┬─────────────┬───────────┬──────────┬────────┬───────╮
-│ claimant                   ┆ unverified ┆ unconfirmed ┆ confirmed ┆ disputed ┆ denied ┆ total │
-╞════════════════════════════╪════════════╪═════════════╪═══════════╪══════════╪════════╪═══════╡
-│ Ministry of Defence of…    ┆            ┆           1 ┆           ┆        1 ┆        ┆     2 │
-│ Aurel Kastellan            ┆            ┆             ┆           ┆          ┆      1 ┆     1 │
-│ Haldmere district council  ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
-│ Lantern Maps               ┆            ┆             ┆         1 ┆          ┆        ┆     1 │
-│ Orvenian Defence Ministry  ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
-│ a senior Orvenian official ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
-│ all claimants              ┆          3 ┆           1 ┆         1 ┆        1 ┆      1 ┆     7 │
-╰────────────────────────────┴────────────┴─────────────┴───────────┴──────────┴────────┴───────╯";
+╭───────────────────────────────┬────────────┬─────────────┬───────────┬──────────┬────────┬───────╮
+│ claimant                      ┆ unverified ┆ unconfirmed ┆ confirmed ┆ disputed ┆ denied ┆ total │
+╞═══════════════════════════════╪════════════╪═════════════╪═══════════╪══════════╪════════╪═══════╡
+│ Ministry of…of Orvenia        ┆            ┆           1 ┆           ┆        1 ┆        ┆     2 │
+│ Aurel Kastellan               ┆            ┆             ┆           ┆          ┆      1 ┆     1 │
+│ Haldmere district council     ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
+│ Lantern Maps                  ┆            ┆             ┆         1 ┆          ┆        ┆     1 │
+│ Orvenian Defence Ministry     ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
+│ a senior Orvenian official    ┆          1 ┆             ┆           ┆          ┆        ┆     1 │
+│ all claimants                 ┆          3 ┆           1 ┆         1 ┆        1 ┆      1 ┆     7 │
+╰───────────────────────────────┴────────────┴─────────────┴───────────┴──────────┴────────┴───────╯";
 
 #[test]
 fn merging_a_conduit_into_its_claimant_collapses_the_chain_and_audit_shows_the_merge() {

@@ -14,6 +14,9 @@ use crate::source::short;
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Record a claim: a quote anchored in a source, its claimant and conduits
+    #[command(
+        after_help = "Examples:\n  claimledger claim add --source report@latest --claimant \"district council\" \\\n      --quote \"Three civilians were killed\"\n  claimledger claim add --source 3fa2c1 --claimant \"a senior official\" --via \"The Courier\" \\\n      --quote \"approved at the highest level\" --said 2026-03-03\n  claimledger claim add --source report@1 --claimant \"the MoD\" \\\n      --quote \"a precision strike\" --status denied --by Valtrane"
+    )]
     Add(AddArgs),
     /// Record another appearance of a claim (the same claim in another place)
     Cite(CiteArgs),
@@ -279,9 +282,10 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
     }
     match ctx.format {
         Format::Json => ctx.emit_json(r),
-        _ if ctx.quiet => ctx.emit(&format!("{}\n", r.id)),
+        // The id is the data (stdout); what was recorded is a message (stderr, -q silences).
         _ => {
-            let mut out = format!("{}  {}\n", ctx.paint(&r.id, "1"), r.statement);
+            ctx.emit(&format!("{}\n", r.id))?;
+            let mut out = format!("{}  {}\n", ctx.paint_message(&r.id, "1"), r.statement);
             let mut who = r.claimant.clone();
             for conduit in &r.via {
                 who += &format!(" via {conduit}");
@@ -308,8 +312,9 @@ fn print_recorded(r: &ClaimRecorded, ctx: &Ctx) -> anyhow::Result<()> {
                     );
                 }
             }
-            out += &format!("    status: {}\n", r.status_label);
-            ctx.emit(&out)
+            out += &format!("    status: {}", r.status_label);
+            ctx.note(&out);
+            Ok(())
         }
     }
 }

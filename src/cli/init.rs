@@ -20,8 +20,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     ctx.recorded(format!("the new ledger {path}"));
     match ctx.format {
         Format::Json => ctx.emit_json(&serde_json::json!({ "path": path, "origin": origin }))?,
-        _ if ctx.quiet => {}
-        _ => ctx.emit(&format!("created ledger {path}\norigin: {origin}\n"))?,
+        // A message, not data: stderr, silenced by -q.
+        _ => ctx.note(&format!("created ledger {path} (origin: {origin})")),
     }
     Ok(ExitCode::SUCCESS)
 }

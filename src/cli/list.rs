@@ -4,11 +4,15 @@ use std::process::ExitCode;
 
 use super::Ctx;
 use super::output::status_color;
+use super::table::{Column, Fit};
 use crate::ledger::ListQuery;
 use crate::store::queries::{ClaimSort, Withdrawn};
 
 /// The status table: every claim with who made it, through whom, and where it stands.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  claimledger list --status unverified --sort said\n  claimledger list --claimant \"the MoD\" --since 2026-03-01 --wide\n  claimledger list --search \"bridge\" --csv > claims.csv"
+)]
 pub struct Args {
     #[command(flatten)]
     filters: Filters,
@@ -235,11 +239,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .find(|(c, _)| c.status_label == label)
             .and_then(|(_, s)| status_color(s))
     };
-    let mut header = vec!["id", "statement", "claimed by", "status"];
+    let mut columns = vec![
+        Column::new("id", Fit::Whole),
+        Column::new("statement", Fit::Text),
+        Column::new("claimed by", Fit::Name),
+        Column::new("status", Fit::Wrap),
+    ];
     if show_latest {
-        header.push("latest version");
+        columns.push(Column::new("latest version", Fit::Wrap));
     }
-    ctx.emit_rows(&claims, &header, rows, |i, text| match i {
+    ctx.emit_table(&claims, &columns, rows, |i, text| match i {
         3 => by_label(text),
         4 if text == "missing" => Some(comfy_table::Color::Red),
         4 if text == "changed" => Some(comfy_table::Color::Yellow),

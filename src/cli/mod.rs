@@ -15,6 +15,7 @@
 mod audit;
 mod checkpoint;
 mod claim;
+mod completions;
 mod export;
 mod import;
 mod import_bundle;
@@ -30,6 +31,7 @@ pub mod safe;
 mod source;
 mod status;
 mod summary;
+mod table;
 mod verify;
 
 use std::io::IsTerminal;
@@ -59,8 +61,9 @@ pub struct Cli {
     command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (shown after each command's own, under their own heading).
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 struct Global {
     /// The ledger file
     #[arg(
@@ -90,7 +93,10 @@ struct Global {
     /// Print only ids and hashes (or nothing) on success
     #[arg(short, long, global = true)]
     quiet: bool,
-    /// When to use colour (honours NO_COLOR)
+    /// Tables: print every cell whole, wrapping long ones, instead of cutting them to fit
+    #[arg(long, global = true)]
+    wide: bool,
+    /// When to use colour (auto honours NO_COLOR; always wins over it)
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     color: Color,
 }
@@ -155,6 +161,10 @@ enum Command {
     /// its cell), or a whole ledger from a bundle
     #[command(subcommand)]
     Import(import::Command),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff)
+    Man(completions::ManArgs),
 }
 
 /// The exit code when a change was recorded but something after it failed (most often,
@@ -175,7 +185,7 @@ pub fn main() -> ExitCode {
         },
         None => login_name(),
     };
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         cli.global.db,
         actor,
         if cli.global.json {
@@ -188,6 +198,11 @@ pub fn main() -> ExitCode {
         cli.global.quiet,
         color_choice(cli.global.color),
     );
+    ctx.wide = cli.global.wide;
+    if let Some(refusal) = unsupported_format(&cli.command, ctx.format) {
+        ctx.report_error(&crate::Error::Usage(refusal).into(), "");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Source(cmd) => source::run(cmd, &ctx),
@@ -205,6 +220,8 @@ pub fn main() -> ExitCode {
         Command::Export(cmd) => export::run(cmd, &ctx),
         Command::Import(cmd) => import::run(cmd, &ctx),
         Command::Report(args) => report::run(args, &ctx),
+        Command::Completions(args) => completions::completions(args, &ctx),
+        Command::Man(args) => completions::man(args, &ctx),
     };
     match result {
         Ok(code) => code,
@@ -233,6 +250,42 @@ pub fn main() -> ExitCode {
             )
         }
     }
+}
+
+/// Why `format` cannot be honoured by `command`, if it cannot: a format flag that would be
+/// ignored is refused (exit 2) before anything runs, so a command that writes never writes
+/// and then fails to print. Commands not named here print their tables as CSV; a command
+/// that does not, and is missed here, still refuses in [`Ctx::emit`].
+fn unsupported_format(command: &Command, format: Format) -> Option<String> {
+    let name = match command {
+        Command::Completions(_) | Command::Man(_) if format == Format::Table => return None,
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+        _ if format != Format::Csv => return None,
+        Command::Init(_) => "init",
+        Command::Source(source::Command::List) => return None,
+        Command::Source(_) => "source (other than source list)",
+        Command::Party(party::Command::List | party::Command::Show(_)) => return None,
+        Command::Party(_) => "party (other than party list and party show)",
+        Command::Claim(_) => "claim",
+        Command::Status(status::Command::List) => return None,
+        Command::Status(_) => "status (other than status list)",
+        Command::Audit(_) => "audit",
+        Command::Checkpoint(_) => "checkpoint",
+        Command::Key(_) => "key",
+        Command::Proof(_) => "proof",
+        Command::Verify(_) => "verify",
+        Command::Export(_) => "export",
+        Command::Import(_) => "import",
+        Command::Report(_) => "report",
+        _ => return None,
+    };
+    Some(match format {
+        Format::Csv => format!(
+            "`{name}` does not print CSV (only tables do: list, summary, log, source list, party list, party show, status list); use --json, or leave out --csv"
+        ),
+        _ => format!("`{name}` prints only its own format; leave out --json/--format"),
+    })
 }
 
 /// Prints clap's message (help and version to stdout, errors to stderr) and gives its exit

@@ -19,14 +19,17 @@ use std::path::PathBuf;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{
     Cell, CellAlignment, Color as CellColor, ColumnConstraint, ContentArrangement, Row, Table,
+    Width,
 };
 use serde::Serialize;
 
+use super::table::{self, Column, Fit};
 use super::{Format, safe};
 use crate::error::Error;
 use crate::ledger::Ledger;
 
-/// Columns no wider than this keep their full width when a table must shrink.
+/// Columns no wider than this keep their full width when a table must shrink (for
+/// [`Ctx::emit_rows`], which guesses).
 const SHORT_COLUMN: usize = 28;
 
 /// What every command needs: where the ledger is, who acts, and how to print.
@@ -39,6 +42,8 @@ pub struct Ctx {
     pub format: Format,
     /// Print only ids on success.
     pub quiet: bool,
+    /// Tables show every cell whole, wrapping.
+    pub wide: bool,
     color_out: bool,
     color_err: bool,
     /// Stands for ESC in painted text until [`Ctx::emit`] has escaped everything else.
@@ -61,6 +66,7 @@ impl Ctx {
             actor,
             format,
             quiet,
+            wide: false,
             color_out: color.0,
             color_err: color.1,
             mark: {
@@ -91,8 +97,22 @@ impl Ctx {
 
     /// Writes text for people to stdout, safe for a terminal: stored text's control
     /// characters are shown escaped, and only [`Ctx::paint`]'s colours are real.
+    ///
+    /// Under `--csv` this refuses (a usage error): a command that prints only text must not
+    /// pass text off as CSV.
     pub fn emit(&self, text: &str) -> anyhow::Result<()> {
+        if self.format == Format::Csv {
+            return Err(Error::Usage(
+                "this command does not print CSV; use --json, or leave out --csv".into(),
+            )
+            .into());
+        }
         self.emit_raw(&self.for_terminal(text))
+    }
+
+    /// Writes generated text (a completion script, a man page) to stdout exactly.
+    pub fn emit_data(&self, text: &str) -> anyhow::Result<()> {
+        self.emit_raw(text)
     }
 
     /// Writes bytes to stdout exactly.
@@ -135,7 +155,9 @@ impl Ctx {
         self.emit_raw(&String::from_utf8(bytes)?)
     }
 
-    /// Writes rows in the chosen format: a table, JSON (of `json`) or CSV.
+    /// Writes rows in the chosen format: a table, JSON (of `json`) or CSV. Each column's
+    /// [`Fit`] is guessed from its cells: numbers and short cells stay whole, long ones are
+    /// prose; [`Ctx::emit_table`] says it instead.
     pub fn emit_rows<T: Serialize + ?Sized>(
         &self,
         json: &T,
@@ -143,61 +165,97 @@ impl Ctx {
         rows: Vec<Vec<String>>,
         style: impl Fn(usize, &str) -> Option<CellColor>,
     ) -> anyhow::Result<()> {
+        let columns: Vec<Column> = (0..header.len())
+            .map(|i| {
+                let widest = rows
+                    .iter()
+                    .map(|r| table::width(&r[i]))
+                    .chain([table::width(header[i])])
+                    .max()
+                    .unwrap_or(0);
+                let fit = if widest <= SHORT_COLUMN {
+                    Fit::Whole
+                } else {
+                    Fit::Text
+                };
+                Column::new(header[i], fit)
+            })
+            .collect();
+        self.emit_table(json, &columns, rows, style)
+    }
+
+    /// Writes rows in the chosen format: a table laid out by [`table::layout`] to fit the
+    /// terminal (each cell through [`safe::terminal`] first), JSON (of `json`) or CSV.
+    pub fn emit_table<T: Serialize + ?Sized>(
+        &self,
+        json: &T,
+        columns: &[Column],
+        rows: Vec<Vec<String>>,
+        style: impl Fn(usize, &str) -> Option<CellColor>,
+    ) -> anyhow::Result<()> {
+        let header: Vec<&str> = columns.iter().map(|c| c.header).collect();
         match self.format {
             Format::Json => self.emit_json(json),
-            Format::Csv => self.emit_csv(header, &rows),
+            Format::Csv => self.emit_csv(&header, &rows),
             Format::Table => {
-                let mut table = self.table(header);
-                // Short columns (ids, statuses) are never cut; long ones give way.
-                let widest = |i: usize| {
-                    rows.iter()
-                        .map(|r| r[i].chars().count())
-                        .chain([header[i].len()])
-                        .max()
-                        .unwrap_or(0)
-                };
-                let numeric = |i: usize| {
-                    !rows.is_empty()
-                        && rows
-                            .iter()
-                            .all(|r| r[i].is_empty() || r[i].parse::<i64>().is_ok())
-                };
-                for i in 0..header.len() {
-                    let (short, numeric) = (widest(i) <= SHORT_COLUMN, numeric(i));
-                    if let Some(column) = table.column_mut(i) {
-                        if short {
-                            column.set_constraint(ColumnConstraint::ContentWidth);
-                        }
+                // What is shown: escaped, on one line. The style sees the stored text.
+                let shown: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| safe::terminal(&crate::anchor::one_line(c)).into_owned())
+                            .collect()
+                    })
+                    .collect();
+                let total = terminal_width().map(usize::from);
+                let layout = table::layout(columns, &shown, total, self.wide);
+                let visible: Vec<usize> = (0..columns.len())
+                    .filter(|&i| layout.widths[i].is_some())
+                    .collect();
+                let mut t = self.table(&visible.iter().map(|&i| header[i]).collect::<Vec<_>>());
+                let sum: usize = visible.iter().map(|&i| layout.widths[i].unwrap_or(0)).sum();
+                t.set_width(
+                    u16::try_from(sum + table::overhead(visible.len())).unwrap_or(u16::MAX),
+                );
+                t.set_content_arrangement(ContentArrangement::Dynamic);
+                for (k, &i) in visible.iter().enumerate() {
+                    let w = layout.widths[i].unwrap_or(0);
+                    if let Some(column) = t.column_mut(k) {
+                        column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
+                            u16::try_from(w + 2).unwrap_or(u16::MAX),
+                        )));
+                        let numeric = !rows.is_empty()
+                            && rows
+                                .iter()
+                                .all(|r| r[i].is_empty() || r[i].parse::<i64>().is_ok());
                         if numeric {
                             column.set_cell_alignment(CellAlignment::Right);
                         }
                     }
                 }
-                for row in rows {
-                    let cells: Vec<Cell> = row
+                for (row, shown) in rows.iter().zip(&shown) {
+                    let cells: Vec<Cell> = visible
                         .iter()
-                        .enumerate()
-                        .map(|(i, text)| {
-                            let cell = Cell::new(safe::terminal(&crate::anchor::one_line(text)));
-                            match style(i, text) {
+                        .map(|&i| {
+                            let w = layout.widths[i].unwrap_or(0);
+                            let cell =
+                                Cell::new(table::fit_cell(&shown[i], columns[i].fit, w, self.wide));
+                            match style(i, &row[i]) {
                                 Some(color) if self.color_out => cell.fg(color),
                                 _ => cell,
                             }
                         })
                         .collect();
-                    let mut row = Row::from(cells);
-                    row.max_height(1);
-                    table.add_row(row);
+                    t.add_row(Row::from(cells));
                 }
                 // The cells are escaped already; the table's own colours are real.
-                self.emit_raw(&format!("{table}\n"))
+                self.emit_raw(&format!("{t}\n"))
             }
         }
     }
 
-    /// A table that fits the terminal: as wide as the terminal (or `COLUMNS`) with long cells
-    /// cut with …, or unbounded one-line rows when piped.
-    pub fn table(&self, header: &[&str]) -> Table {
+    /// A table in the house style (borders, colour or not), not yet laid out.
+    fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
         table.load_style(UTF8_FULL_CONDENSED.with_rounded_corners());
         if self.color_out {
@@ -208,14 +266,6 @@ impl Ctx {
         } else {
             table.force_no_tty();
         }
-        if let Some(width) = terminal_width() {
-            table
-                .set_width(width)
-                .set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-        table.set_truncation_indicator("…");
         table.set_header(header.to_vec());
         table
     }
@@ -268,6 +318,11 @@ impl Ctx {
         self.painted(self.color_out, text, sgr)
     }
 
+    /// Colours `text` for a message on stderr ([`Ctx::note`]), if stderr is coloured.
+    pub fn paint_message(&self, text: &str, sgr: &str) -> String {
+        self.paint_err(text, sgr)
+    }
+
     fn paint_err(&self, text: &str, sgr: &str) -> String {
         self.painted(self.color_err, text, sgr)
     }
@@ -317,6 +372,15 @@ pub fn status_color(status: &str) -> Option<CellColor> {
         "denied" | "false" | "contradicted" | "retracted" => Some(CellColor::Red),
         "disputed" | "unconfirmed" => Some(CellColor::Yellow),
         _ => None,
+    }
+}
+
+/// A recorded time as tables show it: `2026-03-03 14:30` (UTC, to the minute); a day
+/// stays a day. `--json`, `--csv` and `--wide` keep the full time.
+pub fn short_time(time: &str) -> String {
+    match time.get(..16) {
+        Some(t) if time.len() > 16 && t.as_bytes()[10] == b'T' => t.replacen('T', " ", 1),
+        _ => time.to_string(),
     }
 }
 

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use super::output::or_dash;
+use super::table::{Column, Fit};
 use super::{Ctx, Format};
 
 /// Party subcommands.
@@ -102,8 +103,11 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             ctx.recorded(format!("party {}", party.name));
             match ctx.format {
                 Format::Json => ctx.emit_json(&party)?,
-                _ if ctx.quiet => ctx.emit(&format!("{}\n", party.name))?,
-                _ => ctx.emit(&format!("added party {}\n", party.names.join(" = ")))?,
+                // The name is the data; the rest is a message (stderr, silenced by -q).
+                _ => {
+                    ctx.emit(&format!("{}\n", party.name))?;
+                    ctx.note(&format!("added party {}", party.names.join(" = ")));
+                }
             }
         }
         Command::Alias(args) => {
@@ -216,9 +220,15 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             ctx.emit("\n")?;
-            ctx.emit_rows(
+            ctx.emit_table(
                 &shown,
-                &["id", "role", "statement", "claimed by", "status"],
+                &[
+                    Column::new("id", Fit::Whole),
+                    Column::new("role", Fit::Wrap),
+                    Column::new("statement", Fit::Text),
+                    Column::new("claimed by", Fit::Name),
+                    Column::new("status", Fit::Wrap),
+                ],
                 rows,
                 |_, _| None,
             )?;
@@ -243,16 +253,16 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            ctx.emit_rows(
+            ctx.emit_table(
                 &parties,
                 &[
-                    "party",
-                    "kind",
-                    "also known as",
-                    "claims",
-                    "relayed",
-                    "statuses",
-                    "description",
+                    Column::new("party", Fit::Name),
+                    Column::new("kind", Fit::Whole),
+                    Column::new("also known as", Fit::Text),
+                    Column::new("claims", Fit::Whole),
+                    Column::new("relayed", Fit::Whole),
+                    Column::new("statuses", Fit::Whole),
+                    Column::optional("description", Fit::Text, 1),
                 ],
                 rows,
                 |_, _| None,

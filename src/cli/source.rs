@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::output::or_dash;
+use super::table::{Column, Fit};
 use super::{Ctx, Format};
 use crate::ledger::{Input, NewSource};
 use crate::source::{SourceMeta, short};
@@ -336,29 +337,43 @@ fn list(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ctx.note("no sources yet; add one with `claimledger source add FILE`");
         return Ok(ExitCode::SUCCESS);
     }
+    let table = ctx.format == Format::Table && !ctx.wide;
     let rows = sources
         .iter()
         .map(|s| {
             vec![
                 format!("{}@{}", s.document, s.version),
-                if ctx.format == Format::Table {
+                if table {
                     short(&s.sha256).to_string()
                 } else {
                     s.sha256.clone()
                 },
                 s.bytes.to_string(),
                 s.media_type.clone(),
-                s.captured_at.clone(),
+                if table {
+                    super::output::short_time(&s.captured_at)
+                } else {
+                    s.captured_at.clone()
+                },
                 or_dash(s.title.as_deref()),
                 or_dash(s.url.as_deref()),
                 s.appearances.to_string(),
             ]
         })
         .collect();
-    ctx.emit_rows(
+    // The DOC@N people type is never cut; the media type, size, URL and then the hash give
+    // way first (`source show` has them all).
+    ctx.emit_table(
         &sources,
         &[
-            "version", "sha256", "bytes", "type", "captured", "title", "url", "quotes",
+            Column::new("version", Fit::Whole),
+            Column::optional("sha256", Fit::Whole, 0),
+            Column::optional("bytes", Fit::Whole, 2),
+            Column::optional("type", Fit::Whole, 3),
+            Column::new("captured", Fit::Wrap),
+            Column::new("title", Fit::Text),
+            Column::optional("url", Fit::Text, 1),
+            Column::new("quotes", Fit::Whole),
         ],
         rows,
         |_, _| None,

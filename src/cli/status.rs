@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use super::output::or_dash;
+use super::table::{Column, Fit};
 use super::{Ctx, Format};
 use crate::ledger::{NewStatus, Targets};
 
@@ -11,7 +12,7 @@ use crate::ledger::{NewStatus, Targets};
 pub enum Command {
     /// Record a status event for one or more claims ("denied --by Kyiv")
     #[command(
-        after_help = "Examples:\n  claimledger status set C3 denied --by Kyiv --note \"statement on Telegram\"\n  claimledger status set C1 C2 C5 unconfirmed\n  claimledger status set --all-matching --claimant \"Russian MOD\" --status unverified unconfirmed"
+        after_help = "Examples:\n  claimledger status set C3 denied --by Kyiv --note \"statement on Telegram\"\n  claimledger status set C1 C2 C5 unconfirmed\n  claimledger status set --all-matching --claimant \"Russian MOD\" --status unverified \\\n      unconfirmed"
     )]
     Set(Box<SetArgs>),
     /// Define one of this ledger's own statuses (a newsroom's scale, an import's labels)
@@ -175,9 +176,15 @@ pub fn run(mut cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     ]
                 })
                 .collect();
-            ctx.emit_rows(
+            ctx.emit_table(
                 &statuses,
-                &["status", "label", "takes --by", "rating", "from"],
+                &[
+                    Column::new("status", Fit::Whole),
+                    Column::new("label", Fit::Wrap),
+                    Column::new("takes --by", Fit::Whole),
+                    Column::new("rating", Fit::Text),
+                    Column::new("from", Fit::Wrap),
+                ],
                 rows,
                 |i, text| {
                     if i == 0 {

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use super::table::{Column, Fit};
 use super::{Ctx, Format};
 
 /// Claims by status × claimant, with totals.
@@ -22,11 +23,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ctx.note("no claims yet");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut header: Vec<&str> = vec!["claimant"];
+    let mut columns = vec![Column::new("claimant", Fit::Name)];
     // Status names, not labels, head the columns: they are short, and the claimants need
     // the width.
-    header.extend(summary.statuses.iter().map(|s| s.name.as_str()));
-    header.push("total");
+    columns.extend(
+        summary
+            .statuses
+            .iter()
+            .map(|s| Column::new(s.name.as_str(), Fit::Whole)),
+    );
+    columns.push(Column::new("total", Fit::Whole));
     let mut rows: Vec<Vec<String>> = summary
         .claimants
         .iter()
@@ -43,6 +49,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     totals.extend(summary.statuses.iter().map(|s| s.count.to_string()));
     totals.push(summary.total.to_string());
     rows.push(totals);
-    ctx.emit_rows(&summary, &header, rows, |_, _| None)?;
+    ctx.emit_table(&summary, &columns, rows, |_, _| None)?;
     Ok(ExitCode::SUCCESS)
 }
