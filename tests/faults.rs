@@ -507,3 +507,35 @@ fn a_really_full_disk_says_so() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("verify: ok: 1 journal entries"), "{stderr}");
 }
+
+// ------------------------------------------------------------------ waiting for the lock
+
+#[test]
+fn a_writer_that_cannot_get_the_lock_says_what_happened() {
+    let sb = shared_sandbox();
+    let before = sb.snapshot();
+    // Another process holds the write lock for the whole wait.
+    let holder = sb.sql();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = sb
+        .cmd(&["party", "add", "Port Authority"])
+        .env("CLAIMLEDGER_LOCK_WAIT", "1")
+        .output()
+        .unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("could not get this ledger's write lock within 1 seconds"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("one long write, or many short ones"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("held it for over"), "{stderr}");
+    assert_eq!(before, sb.snapshot());
+    // A writer that waits while the lock is taken and given back gets it.
+    sb.ok(&["party", "add", "Port Authority"]);
+}
