@@ -260,9 +260,33 @@ fn a_folder_you_cannot_write_is_named() {
 
 // ------------------------------------------------------------------ read-only use
 
+/// A shared sandbox with a claim and a checkpoint, so that `audit` and `proof` have work.
+fn read_only_sandbox() -> Sandbox {
+    let sb = shared_sandbox();
+    let sha: String = sb
+        .sql()
+        .query_row("SELECT sha256 FROM sources", [], |r| r.get(0))
+        .unwrap();
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        "Three civilians were killed and 11 were injured",
+        "--claimant",
+        "Ministry of Harbours",
+    ]);
+    sb.ok(&["checkpoint"]);
+    chmod(&sb.db, 0o666);
+    sb
+}
+
 fn reading_commands_work(wrapper: &[&str], sb: &Sandbox, why: &str) {
     for args in [
         &["list"][..],
+        &["audit", "C1"],
+        &["proof", "C1"],
         &["log"],
         &["party", "list"],
         &["source", "list"],
@@ -287,7 +311,7 @@ fn reading_commands_work(wrapper: &[&str], sb: &Sandbox, why: &str) {
 
 #[test]
 fn a_mode_444_ledger_in_a_read_only_folder_can_be_read() {
-    let sb = shared_sandbox();
+    let sb = read_only_sandbox();
     chmod(&sb.db, 0o444);
     chmod(sb.dir.path(), 0o555);
     reading_commands_work(&unprivileged(), &sb, "may not write its file");
@@ -299,7 +323,7 @@ fn a_mode_444_ledger_in_a_read_only_folder_can_be_read() {
 #[test]
 fn a_ledger_on_a_read_only_mount_can_be_read() {
     need("unshare", "README.md (util-linux)");
-    let sb = shared_sandbox();
+    let sb = read_only_sandbox();
     let dir = sb.dir.path().to_str().unwrap().to_string();
     let script = format!("mount -o bind,ro '{dir}' '{dir}' && exec \"$@\"");
     let wrapper = ["unshare", "-rm", "sh", "-c", &script, "sh"];
