@@ -56,11 +56,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The write lock stayed taken for [`crate::store::BUSY_WAIT_SECS`] seconds: by one
-    /// long write, or by many other writers one after another.
+    /// The write lock stayed taken for the whole wait ([`crate::store::BUSY_WAIT_SECS`], or
+    /// `CLAIMLEDGER_LOCK_WAIT`): by one long write, or by many writers one after another.
     #[error(
-        "could not get this ledger's write lock within {} seconds: other claimledger processes kept writing to it (one long write, or many short ones); try again when they are done",
-        crate::store::BUSY_WAIT_SECS
+        "could not get this ledger's write lock within {} seconds: other processes kept writing to it (one long write, or many short ones); nothing was written: try again when they are done, or wait longer with CLAIMLEDGER_LOCK_WAIT=SECONDS",
+        crate::store::faults::lock_wait_secs()
     )]
     Busy,
 

@@ -266,9 +266,33 @@ fn a_folder_you_cannot_write_is_named() {
 
 // ------------------------------------------------------------------ read-only use
 
+/// A shared sandbox with a claim and a checkpoint, so that `audit` and `proof` have work.
+fn read_only_sandbox() -> Sandbox {
+    let sb = shared_sandbox();
+    let sha: String = sb
+        .sql()
+        .query_row("SELECT sha256 FROM sources", [], |r| r.get(0))
+        .unwrap();
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &sha,
+        "--quote",
+        "Three civilians were killed and 11 were injured",
+        "--claimant",
+        "Ministry of Harbours",
+    ]);
+    sb.ok(&["checkpoint"]);
+    chmod(&sb.db, 0o666);
+    sb
+}
+
 fn reading_commands_work(wrapper: &[&str], sb: &Sandbox, why: &str) {
     for args in [
         &["list"][..],
+        &["audit", "C1"],
+        &["proof", "C1"],
         &["log"],
         &["party", "list"],
         &["source", "list"],
@@ -293,7 +317,7 @@ fn reading_commands_work(wrapper: &[&str], sb: &Sandbox, why: &str) {
 
 #[test]
 fn a_mode_444_ledger_in_a_read_only_folder_can_be_read() {
-    let sb = shared_sandbox();
+    let sb = read_only_sandbox();
     chmod(&sb.db, 0o444);
     chmod(sb.dir.path(), 0o555);
     reading_commands_work(&unprivileged(), &sb, "may not write its file");
@@ -305,7 +329,7 @@ fn a_mode_444_ledger_in_a_read_only_folder_can_be_read() {
 #[test]
 fn a_ledger_on_a_read_only_mount_can_be_read() {
     need("unshare", "README.md (util-linux)");
-    let sb = shared_sandbox();
+    let sb = read_only_sandbox();
     let dir = sb.dir.path().to_str().unwrap().to_string();
     let script = format!("mount -o bind,ro '{dir}' '{dir}' && exec \"$@\"");
     let wrapper = ["unshare", "-rm", "sh", "-c", &script, "sh"];
@@ -516,4 +540,36 @@ fn a_really_full_disk_says_so() {
     // verify ran on the full disk afterwards and found the ledger as it was.
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("verify: ok: 1 journal entries"), "{stderr}");
+}
+
+// ------------------------------------------------------------------ waiting for the lock
+
+#[test]
+fn a_writer_that_cannot_get_the_lock_says_what_happened() {
+    let sb = shared_sandbox();
+    let before = sb.snapshot();
+    // Another process holds the write lock for the whole wait.
+    let holder = sb.sql();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = sb
+        .cmd(&["party", "add", "Port Authority"])
+        .env("CLAIMLEDGER_LOCK_WAIT", "1")
+        .output()
+        .unwrap();
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("could not get this ledger's write lock within 1 seconds"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("one long write, or many short ones"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("held it for over"), "{stderr}");
+    assert_eq!(before, sb.snapshot());
+    // A writer that waits while the lock is taken and given back gets it.
+    sb.ok(&["party", "add", "Port Authority"]);
 }

@@ -11,7 +11,8 @@
 //!   tries (up to 100 ms), so under a steady stream of short writers a waiter can miss every
 //!   free moment and give up though nobody held the lock long. Here a waiter retries every
 //!   few milliseconds (with jitter, so waiters do not move in step) for
-//!   [`BUSY_WAIT_SECS`], and the message says what happened: others kept it busy.
+//!   [`BUSY_WAIT_SECS`] (or `CLAIMLEDGER_LOCK_WAIT` seconds), and the message says what
+//!   happened: others kept it busy, without claiming one of them held it all along.
 //! - A ledger that cannot be written (mode 444, a read-only folder or mount) is opened for
 //!   reading: first as SQLite does by itself; if the write-ahead log's shared-memory file
 //!   cannot be created, read-only with `immutable=1`, which needs no side files. That is
@@ -28,8 +29,17 @@ use rusqlite::ErrorCode;
 
 use crate::error::Error;
 
-/// How long a writer waits for the write lock before giving up.
+/// How long a writer waits for the write lock before giving up, unless
+/// `CLAIMLEDGER_LOCK_WAIT` (seconds) says otherwise.
 pub const BUSY_WAIT_SECS: u64 = 120;
+
+/// The wait for the write lock, in seconds: `CLAIMLEDGER_LOCK_WAIT` or [`BUSY_WAIT_SECS`].
+pub fn lock_wait_secs() -> u64 {
+    std::env::var("CLAIMLEDGER_LOCK_WAIT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(BUSY_WAIT_SECS)
+}
 
 static CURRENT: Mutex<Option<PathBuf>> = Mutex::new(None);
 
@@ -257,15 +267,16 @@ pub(crate) fn looks_like_sqlite(path: &Path) -> bool {
     n > 0 && head[..n] == b"SQLite format 3\0"[..n]
 }
 
-/// The busy handler: retry every few milliseconds until [`BUSY_WAIT_SECS`] have passed.
+/// The busy handler: retry every few milliseconds until [`lock_wait_secs`] have passed.
 pub(crate) fn busy_handler() -> impl FnMut(i32) -> bool + Send + 'static {
+    let wait = Duration::from_secs(lock_wait_secs());
     let mut started: Option<Instant> = None;
     let mut seed = std::process::id() as u64 ^ 0x9E37_79B9_7F4A_7C15;
     move |count| {
         if count == 0 || started.is_none() {
             started = Some(Instant::now());
         }
-        if started.is_some_and(|s| s.elapsed() >= Duration::from_secs(BUSY_WAIT_SECS)) {
+        if started.is_some_and(|s| s.elapsed() >= wait) {
             return false;
         }
         // xorshift: 1 to 4 ms, so waiters do not retry in step.
