@@ -7,13 +7,15 @@
 //! leaves the ledger exactly as it was. Dropping a [`Tx`] without committing rolls back.
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
-//! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
+//! tables), [`queries`] (reads), [`corrections`] (reads for corrections), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
 //! tree and checkpoints), [`verify`] (checking all of it).
 
 pub mod blobs;
+pub mod corrections;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
+mod project_corrections;
 pub mod queries;
 pub mod verify;
 
