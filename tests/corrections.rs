@@ -694,6 +694,19 @@ fn adding_stored_bytes_again_attaches_or_says_what_to_do() {
         "cannot change",
     );
     sb.refuses(&["source", "add", &path, "--name", "elsewhere"], "--name");
+    // --version-of with other metadata: refused too (attach, then `source set`).
+    sb.refuses(
+        &[
+            "source",
+            "add",
+            &path,
+            "--version-of",
+            "report-v1@1",
+            "--title",
+            "Another title",
+        ],
+        "with other --title",
+    );
     // --version-of attaches it.
     let (out, err) = ok_both(
         &sb,

@@ -153,9 +153,7 @@ impl Ledger {
                 }
                 None => false,
             };
-            if !attach {
-                check_same_metadata(&existing, &new, &captured)?;
-            }
+            check_same_metadata(&existing, &new, &captured)?;
             drop(tx);
             if attach {
                 let reference = new.version_of.as_deref().expect("checked above");
