@@ -38,8 +38,8 @@ impl Tx<'_> {
     }
 
     /// Every entry a claim's record rests on ([`Tx::claim_entry_seqs`]) with its
-    /// corrections and the appearances it no longer has: what `audit` lists and `proof`
-    /// proves. In order, each once.
+    /// corrections, the appearances it no longer has and the parties it was attributed to
+    /// before an amendment: what `audit` lists and `proof` proves. In order, each once.
     pub fn claim_record_seqs(&self, claim: &str) -> Result<Vec<i64>> {
         let mut seqs = self.claim_entry_seqs(claim)?;
         seqs.extend(self.correction_seqs(claim)?);
@@ -47,6 +47,23 @@ impl Tx<'_> {
             self.prepare_cached("SELECT seq FROM removed_appearances WHERE claim_id = ?1")?
                 .query_map(params![claim], |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        // The parties it was attributed to before an amendment: their entries too.
+        seqs.extend(
+            self.prepare_cached(
+                "WITH own(payload) AS (
+                    SELECT j.payload FROM journal j JOIN claims c ON c.seq = j.seq
+                    WHERE c.id = ?1
+                    UNION ALL SELECT j.payload FROM journal j JOIN corrections k ON k.seq = j.seq
+                    WHERE k.claim_id = ?1 AND k.kind = 'claim.amend'
+                 ), named(id) AS (
+                    SELECT json_extract(payload, '$.claimant.id') FROM own
+                    UNION SELECT json_extract(v.value, '$.id') FROM own, json_each(own.payload, '$.via') v
+                 )
+                 SELECT p.seq FROM parties p WHERE p.id IN (SELECT id FROM named)",
+            )?
+            .query_map(params![claim], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
         );
         seqs.sort_unstable();
         seqs.dedup();
