@@ -64,6 +64,18 @@ impl PartyKind {
         })
     }
 
+    /// The kind of a party first named in passing (as a claimant, conduit or `--by`):
+    /// "a senior official", "an aide" is an unnamed source, described rather than named;
+    /// anything else is not known yet.
+    pub fn of_new_name(name: &str) -> PartyKind {
+        let lower = name.trim().to_lowercase();
+        if lower.starts_with("a ") || lower.starts_with("an ") {
+            PartyKind::Unnamed
+        } else {
+            PartyKind::Unknown
+        }
+    }
+
     /// The kind's name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -161,6 +173,16 @@ mod tests {
             );
         }
         assert!(clean_name("Міністерство оборони").is_ok());
+    }
+
+    #[test]
+    fn a_name_with_an_article_is_an_unnamed_source() {
+        assert_eq!(
+            PartyKind::of_new_name("a senior official"),
+            PartyKind::Unnamed
+        );
+        assert_eq!(PartyKind::of_new_name("An aide"), PartyKind::Unnamed);
+        assert_eq!(PartyKind::of_new_name("Anatoly"), PartyKind::Unknown);
     }
 
     #[test]

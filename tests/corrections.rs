@@ -275,6 +275,28 @@ fn amend_corrects_claimant_statement_conduits_and_date() {
     }
     let json = sb.json(&["audit", "C2"]);
     assert_eq!(json["corrections"].as_array().unwrap().len(), 3);
+    // The entries that named the claimant and conduit it had before stay in its record.
+    let named_before: Vec<i64> = sb
+        .sql()
+        .prepare(
+            "SELECT p.seq FROM parties p JOIN party_names n ON n.party_id = p.id
+             WHERE n.name IN ('Lantern Maps', 'Chirrup')",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(named_before.len(), 2);
+    let listed: Vec<i64> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    for seq in named_before {
+        assert!(listed.contains(&seq), "#{seq} in {listed:?}");
+    }
     assert_eq!(json["corrections"][0]["changes"][0]["field"], "statement");
     verify_ok(&sb);
 }
@@ -683,6 +705,19 @@ fn adding_stored_bytes_again_attaches_or_says_what_to_do() {
         "cannot change",
     );
     sb.refuses(&["source", "add", &path, "--name", "elsewhere"], "--name");
+    // --version-of with other metadata: refused too (attach, then `source set`).
+    sb.refuses(
+        &[
+            "source",
+            "add",
+            &path,
+            "--version-of",
+            "report-v1@1",
+            "--title",
+            "Another title",
+        ],
+        "with other --title",
+    );
     // --version-of attaches it.
     let (out, err) = ok_both(
         &sb,

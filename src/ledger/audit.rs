@@ -8,9 +8,8 @@ use crate::claim;
 use crate::error::{Error, Result};
 use crate::journal::Entry;
 use crate::source;
-use crate::store::queries::{
-    AppearanceRow, ClaimCore, RemovedAppearanceRow, SourceRow, StatusEventRow,
-};
+use crate::store::corrections::RemovedAppearanceRow;
+use crate::store::queries::{AppearanceRow, ClaimCore, SourceRow, StatusEventRow};
 
 /// A claim's full provenance.
 #[derive(Debug, Clone, Serialize)]

@@ -334,15 +334,7 @@ pub(super) fn party_with_kind(
     }
     let clean = clean_name(name)?;
     let id = tx.next_id(IdTable::Parties)?;
-    // "a senior official", "an aide": an unnamed source, described rather than named.
-    let lower = clean.to_lowercase();
-    let kind = if let Some(kind) = known_kind {
-        kind
-    } else if lower.starts_with("a ") || lower.starts_with("an ") {
-        PartyKind::Unnamed
-    } else {
-        PartyKind::Unknown
-    };
+    let kind = known_kind.unwrap_or_else(|| PartyKind::of_new_name(&clean));
     tx.append(
         time,
         actor,

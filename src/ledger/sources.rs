@@ -129,9 +129,7 @@ impl Ledger {
                 }
                 None => false,
             };
-            if !attach {
-                check_same_metadata(&existing, &asked, &captured)?;
-            }
+            check_same_metadata(&existing, &asked, &captured)?;
             drop(tx);
             if attach {
                 let reference = version_of.as_deref().expect("checked above");

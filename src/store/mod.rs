@@ -7,17 +7,20 @@
 //! leaves the ledger exactly as it was. Dropping a [`Tx`] without committing rolls back.
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
-//! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
-//! tree and checkpoints), [`verify`] (checking all of it, with [`verify_schema`] for the
-//! schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
+//! tables, with [`project_corrections`] for corrections), [`queries`] (reads, with
+//! [`corrections`] and [`imports`]), [`blobs`] (source bytes), [`merkle`] (the journal's
+//! Merkle tree and checkpoints), [`verify`] (checking all of it, with [`verify_schema`] for
+//! the schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
 //! write lock, read-only opening).
 
 pub mod blobs;
+pub mod corrections;
 pub mod faults;
 pub mod imports;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
+mod project_corrections;
 pub mod queries;
 pub mod verify;
 pub mod verify_schema;
