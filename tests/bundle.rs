@@ -83,8 +83,30 @@ fn full_ledger() -> Sandbox {
         "--quote",
         "faulty generator",
     ]);
+    // Corrections are entries too.
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C4",
+        "--statement",
+        "the pier fire began at the generator",
+        "--reason",
+        "closer to the quote",
+    ]);
+    sb.ok(&["claim", "withdraw", "C4", "--reason", "logged twice"]);
+    sb.ok(&["claim", "restore", "C4", "--reason", "it was not a duplicate"]);
+    sb.ok(&[
+        "source",
+        "set",
+        "ferry-pier-fire@2",
+        "--title",
+        "Ferry pier fire (later capture)",
+    ]);
     let kinds = sb.count("SELECT count(DISTINCT kind) FROM journal");
-    assert_eq!(kinds, 11, "every kind of journal entry is in the bundle");
+    assert_eq!(
+        kinds, 16,
+        "the bundle holds entries of 16 kinds: the 11 of the core, checkpoints, and 4 corrections"
+    );
     sb
 }
 
