@@ -243,18 +243,24 @@ impl<'a> Text<'a> {
     /// variation selector of "⚠\u{FE0F}") takes them in, so that it ends on a grapheme
     /// boundary.
     pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
-        let spans = self.index().find(quote);
-        let wanted = normalize::normalize(quote);
-        let spans = self.take_in_trailing_ignorables(spans);
-        self.whole_characters(spans, |slice| normalize::normalize(slice) == wanted)
+        self.find_normalized_located(quote)
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect()
     }
 
-    fn take_in_trailing_ignorables(&self, spans: Vec<Span>) -> Vec<Span> {
+    /// [`Text::find_normalized`] with each span's byte range.
+    fn find_normalized_located(&self, quote: &str) -> Vec<(Span, (usize, usize))> {
+        let spans = self.index().find(quote);
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let wanted = normalize::normalize(quote);
         let bytes = self.byte_spans(&spans);
         spans
             .into_iter()
             .zip(bytes)
-            .map(|(mut span, (_, mut to))| {
+            .map(|(mut span, (from, mut to))| {
                 while let Some(c) = self.text[to..].chars().next() {
                     if !normalize::is_ignorable(c) || bounds::is_grapheme_boundary(self.text, to) {
                         break;
@@ -262,7 +268,11 @@ impl<'a> Text<'a> {
                     to += c.len_utf8();
                     span.end += 1;
                 }
-                span
+                (span, (from, to))
+            })
+            .filter(|(_, (from, to))| {
+                !self.splits_a_character(*from, *to)
+                    && normalize::normalize(&self.text[*from..*to]) == wanted
             })
             .collect()
     }
@@ -294,8 +304,8 @@ impl<'a> Text<'a> {
         let occurrence = options.occurrence;
         // Stray spaces around a pasted quote are not part of it.
         let quote = quote.trim();
-        let exact = self.find_exact(quote);
-        let (whole, partial) = self.split_whole_words(exact);
+        let exact = self.find_exact_located(quote);
+        let (whole, partial) = self.split_located(exact);
         let usable = if options.partial_word {
             let mut all = whole.clone();
             all.extend(&partial);
@@ -305,11 +315,12 @@ impl<'a> Text<'a> {
             whole
         };
         if !usable.is_empty() {
-            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
-            return Ok(self.anchor_at(span.start, span.end, false));
+            let (span, (from, to)) = pick(&usable, occurrence, |s| self.site(s.0.start, s.0.end))?;
+            return Ok(self.anchor_located(span, from, to, false));
         }
-        let normalized = self.find_normalized(quote);
-        let (whole_n, partial_n) = self.split_whole_words(normalized);
+        let partial: Vec<Span> = partial.into_iter().map(|(s, _)| s).collect();
+        let normalized = self.find_normalized_located(quote);
+        let (whole_n, partial_n) = self.split_located(normalized);
         let usable = if options.partial_word {
             let mut all = whole_n.clone();
             all.extend(&partial_n);
@@ -319,9 +330,10 @@ impl<'a> Text<'a> {
             whole_n
         };
         if !usable.is_empty() {
-            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
-            return Ok(self.anchor_at(span.start, span.end, true));
+            let (span, (from, to)) = pick(&usable, occurrence, |s| self.site(s.0.start, s.0.end))?;
+            return Ok(self.anchor_located(span, from, to, true));
         }
+        let partial_n: Vec<Span> = partial_n.into_iter().map(|(s, _)| s).collect();
         if let Some(anchor) = self.anchor_elided(quote, options)? {
             return Ok(anchor);
         }
@@ -369,16 +381,22 @@ impl<'a> Text<'a> {
     /// Splits spans into those that start and end on word boundaries and those that do not.
     fn split_whole_words(&self, spans: Vec<Span>) -> (Vec<Span>, Vec<Span>) {
         let bytes = self.byte_spans(&spans);
-        let mut whole = Vec::new();
-        let mut partial = Vec::new();
-        for (span, (from, to)) in spans.into_iter().zip(bytes) {
-            if bounds::is_whole_words(self.text, from, to) {
-                whole.push(span);
-            } else {
-                partial.push(span);
-            }
-        }
-        (whole, partial)
+        let (whole, partial) = self.split_located(spans.into_iter().zip(bytes).collect());
+        (
+            whole.into_iter().map(|(s, _)| s).collect(),
+            partial.into_iter().map(|(s, _)| s).collect(),
+        )
+    }
+
+    /// [`Text::split_whole_words`] for spans whose byte ranges are known.
+    #[allow(clippy::type_complexity)]
+    fn split_located(
+        &self,
+        spans: Vec<(Span, (usize, usize))>,
+    ) -> (Vec<(Span, (usize, usize))>, Vec<(Span, (usize, usize))>) {
+        spans
+            .into_iter()
+            .partition(|(_, (from, to))| bounds::is_whole_words(self.text, *from, *to))
     }
 
     /// The byte range of a span.
@@ -406,6 +424,14 @@ impl<'a> Text<'a> {
     /// Every place `quote` occurs byte for byte, overlapping ones included, as code-point
     /// spans in order.
     pub fn find_exact(&self, quote: &str) -> Vec<Span> {
+        self.find_exact_located(quote)
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect()
+    }
+
+    /// [`Text::find_exact`] with each span's byte range.
+    fn find_exact_located(&self, quote: &str) -> Vec<(Span, (usize, usize))> {
         if quote.is_empty() {
             return Vec::new();
         }
@@ -425,9 +451,13 @@ impl<'a> Text<'a> {
         let starts = self.code_points_at(&byte_starts);
         starts
             .into_iter()
-            .map(|start| Span {
-                start,
-                end: start + quote_len,
+            .zip(byte_starts)
+            .map(|(start, byte)| {
+                let span = Span {
+                    start,
+                    end: start + quote_len,
+                };
+                (span, (byte, byte + bytes_len))
             })
             .collect()
     }
@@ -438,22 +468,6 @@ impl<'a> Text<'a> {
     fn splits_a_character(&self, from: usize, to: usize) -> bool {
         !bounds::is_grapheme_boundary(self.text, from)
             || !bounds::is_grapheme_boundary(self.text, to)
-    }
-
-    /// Keeps the spans that do not cut through a character (see `splits_a_character`) and
-    /// whose text passes `check`.
-    fn whole_characters(&self, spans: Vec<Span>, check: impl Fn(&str) -> bool) -> Vec<Span> {
-        let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
-        points.sort_unstable();
-        let bytes = self.byte_offsets(&points);
-        let byte_of = |cp: usize| bytes[points.binary_search(&cp).expect("a listed point")];
-        spans
-            .into_iter()
-            .filter(|s| {
-                let (from, to) = (byte_of(s.start), byte_of(s.end));
-                !self.splits_a_character(from, to) && check(&self.text[from..to])
-            })
-            .collect()
     }
 
     /// Converts sorted code-point offsets to byte offsets in one pass.
@@ -513,6 +527,19 @@ impl<'a> Text<'a> {
         let from = self.byte_at(start);
         let to = from + byte_len_of_chars(&self.text[from..], end - start);
         &self.text[from..to]
+    }
+
+    /// The anchor for a span whose byte range `from..to` is known.
+    fn anchor_located(&self, span: Span, from: usize, to: usize, normalized: bool) -> Anchor {
+        Anchor {
+            start: span.start,
+            end: span.end,
+            exact: self.text[from..to].to_string(),
+            prefix: last_chars(&self.text[..from], CONTEXT).to_string(),
+            suffix: first_chars(&self.text[to..], CONTEXT).to_string(),
+            normalized,
+            fragments: None,
+        }
     }
 
     /// The anchor (exact text and context) for a span.
