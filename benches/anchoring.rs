@@ -10,6 +10,7 @@
 //!   the dash and doubled spaces, so the exact pass fails first), building the normalized
 //!   form, and with the normalized form a ledger keeps beside the source (read back and
 //!   checked, as the second and later quotes in a source are);
+//! * an elided quote (`… … …`), whose whole form fails before its fragments are chained;
 //! * fuzzy search for the closest passage (a 200-character quote with typos);
 //! * a pathological fuzzy search (1 MB of "a", a 10,000-character quote "aaa…b").
 //!
@@ -113,6 +114,14 @@ fn main() {
     });
     let normalized = median(runs, || {
         black_box(Text::new(&text).anchor(black_box(typed), None).unwrap());
+    });
+
+    // An elided quote: the whole quote is tried (exact, then normalized) and fails, then
+    // each fragment is found and the fragments chained.
+    let elided = "The ministry’s spokesperson said … and declined to say more about the bridge";
+    assert!(t.anchor(elided, None).is_ok_and(|a| a.fragments.is_some()));
+    let elided_time = median(runs, || {
+        black_box(Text::new(&text).anchor(black_box(elided), None).unwrap());
     });
 
     // Normalized anchoring as a ledger does it after the first time: the normalized form is
@@ -220,6 +229,12 @@ fn main() {
         "normalized, with the kept normalized form",
         ms(with_index),
         ratio(with_index)
+    );
+    println!(
+        "{:<44} {:>8.3}ms {:>14.1}",
+        "elided quote (two fragments)",
+        ms(elided_time),
+        ratio(elided_time)
     );
     println!(
         "{:<44} {:>8.3}ms {:>14.1}",

@@ -154,7 +154,10 @@ fn a_quote_starting_inside_a_flag_is_never_a_match() {
 #[test]
 fn a_quote_ending_inside_a_zwj_sequence_is_never_a_match() {
     let (sb, sha) = logged();
-    sb.refuses(&add_args(&sha, "Volunteers \u{1F469}"), "not found");
+    let err = sb.refuses(&add_args(&sha, "Volunteers \u{1F469}"), "not found");
+    // The closest passage holds the whole firefighter, not the woman alone.
+    assert!(!err.contains("\u{1F469}]"), "{err}");
+    assert!(err.contains("\u{1F469}\u{200D}\u{1F692}"), "{err}");
     let out = add(&sb, &sha, "Volunteers \u{1F469}\u{200D}\u{1F692}", &[]);
     assert_eq!(
         out["appearances"][0]["exact"],

@@ -6,9 +6,11 @@
 //! ends inside a *word* ("Kreml" in "Kremlin", "… and 1" in "13") is refused unless the user
 //! says it is meant: the error shows the whole word.
 //!
-//! One exception to UAX #29, for English possessives and contractions: a quote may end
+//! Two exceptions to UAX #29. For English possessives and contractions, a quote may end
 //! just before an apostrophe that follows a letter ("Russia" in "Russia's"), which UAX #29
-//! counts as one word.
+//! counts as one word. And a full stop (or `!`, `?`) between a lowercase and an uppercase
+//! letter separates words ("notice.The", a space lost in scraped text), which UAX #29
+//! joins as it joins "e.g".
 //!
 //! Word boundaries are found in a window around the offset, from a whitespace character
 //! before it to one after it: whitespace takes part in none of the rules that join letters,
@@ -58,7 +60,25 @@ fn boundaries_near(text: &str, at: usize) -> Vec<usize> {
 /// Whether byte offset `at` is a word boundary (UAX #29). The start and end of the text
 /// are.
 pub fn is_word_boundary(text: &str, at: usize) -> bool {
-    at == 0 || at >= text.len() || boundaries_near(text, at).binary_search(&at).is_ok()
+    at == 0
+        || at >= text.len()
+        || missing_space_after_stop(text, at)
+        || boundaries_near(text, at).binary_search(&at).is_ok()
+}
+
+/// Whether `at` is either side of a full stop between two sentences that lack the space
+/// between them ("until further notice.The ministry"): a lowercase letter, `.`, `!` or
+/// `?`, then an uppercase letter. UAX #29 keeps "notice.The" one word (as in "e.g"), but
+/// scraped text drops that space often enough that a quote must be able to start there.
+fn missing_space_after_stop(text: &str, at: usize) -> bool {
+    let stop = |c: Option<char>| matches!(c, Some('.' | '!' | '?'));
+    let mut before = text[..at].chars().rev();
+    let mut after = text[at..].chars();
+    let (b1, b2) = (before.next(), before.next());
+    let (a1, a2) = (after.next(), after.next());
+    let lower = |c: Option<char>| c.is_some_and(char::is_lowercase);
+    let upper = |c: Option<char>| c.is_some_and(char::is_uppercase);
+    (stop(b1) && lower(b2) && upper(a1)) || (lower(b1) && stop(a1) && upper(a2))
 }
 
 /// Whether a quote may end at byte `at`: a word boundary, or just before an apostrophe
@@ -162,6 +182,15 @@ mod tests {
             widen_to_words(t, at("Kremlin"), at("Kremlin") + 5),
             (at("Kremlin"), at("Kremlin") + 7)
         );
+    }
+
+    #[test]
+    fn a_missing_space_after_a_full_stop_still_separates_sentences() {
+        let t = "until further notice.The ministry said e.g. so";
+        let the = t.find("The").unwrap();
+        assert!(is_word_boundary(t, the));
+        assert!(is_word_boundary(t, the - 1));
+        assert!(!is_word_boundary(t, t.find(".g").unwrap() + 1));
     }
 
     #[test]

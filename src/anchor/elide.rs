@@ -12,7 +12,7 @@
 //! text is everything in between, so verification and re-anchoring work as for any quote)
 //! and the fragments themselves.
 
-use super::Span;
+use super::{Anchor, AnchorError, Options, Span, Text, normalize, pick};
 
 /// Longest an elided quote may be, first fragment to last, in code points.
 pub const MAX_SPAN: usize = 2_000;
@@ -103,6 +103,71 @@ pub fn chains(found: &[Vec<Span>], ok: impl Fn(Span, Span) -> bool) -> Vec<Vec<S
         out.push(chain);
     }
     out
+}
+
+impl Text<'_> {
+    /// An elided quote ([the module docs](self)): its fragments in order within one passage. None when the
+    /// quote has no elision mark or its fragments are not all found.
+    pub(super) fn anchor_elided(
+        &self,
+        quote: &str,
+        options: &Options,
+    ) -> Result<Option<Anchor>, AnchorError> {
+        if !has_mark(quote) {
+            return Ok(None);
+        }
+        let parts = fragments(quote);
+        let mut found: Vec<Vec<Span>> = Vec::with_capacity(parts.len());
+        let mut normalized: Vec<Span> = Vec::new();
+        for part in &parts {
+            if normalize::normalize(part).is_empty() {
+                return Ok(None);
+            }
+            let exact = self.find_exact(part);
+            let keep = |spans: Vec<Span>| {
+                if options.partial_word {
+                    spans
+                } else {
+                    self.split_whole_words(spans).0
+                }
+            };
+            let mut spans = keep(exact);
+            let mut by_normalizing = keep(self.find_normalized(part));
+            by_normalizing.retain(|s| !spans.contains(s));
+            normalized.extend(&by_normalizing);
+            spans.extend(by_normalizing);
+            spans.sort();
+            if spans.is_empty() {
+                return Ok(None);
+            }
+            found.push(spans);
+        }
+        let chains = chains(&found, |first, last| {
+            let (from, _) = self.byte_range(first);
+            let (_, to) = self.byte_range(last);
+            !crosses_paragraph(self.text, from, to)
+        });
+        if chains.is_empty() {
+            return Ok(None);
+        }
+        let whole = |c: &Vec<Span>| Span {
+            start: c[0].start,
+            end: c[c.len() - 1].end,
+        };
+        let index: Vec<usize> = (0..chains.len()).collect();
+        let picked = pick(&index, options.occurrence, |&i| {
+            let s = whole(&chains[i]);
+            self.site(s.start, s.end)
+        })?;
+        let chain = &chains[picked];
+        let span = whole(chain);
+        let was_normalized = chain.iter().any(|s| normalized.contains(s));
+        let mut anchor = self.anchor_at(span.start, span.end, was_normalized);
+        if chain.len() > 1 {
+            anchor.fragments = Some(chain.clone());
+        }
+        Ok(Some(anchor))
+    }
 }
 
 #[cfg(test)]

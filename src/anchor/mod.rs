@@ -20,6 +20,7 @@ pub mod difference;
 pub mod elide;
 pub mod fuzzy;
 pub mod normalize;
+mod relocate;
 
 use crate::error::Site;
 
@@ -242,18 +243,24 @@ impl<'a> Text<'a> {
     /// variation selector of "⚠\u{FE0F}") takes them in, so that it ends on a grapheme
     /// boundary.
     pub fn find_normalized(&self, quote: &str) -> Vec<Span> {
-        let spans = self.index().find(quote);
-        let wanted = normalize::normalize(quote);
-        let spans = self.take_in_trailing_ignorables(spans);
-        self.whole_characters(spans, |slice| normalize::normalize(slice) == wanted)
+        self.find_normalized_located(quote)
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect()
     }
 
-    fn take_in_trailing_ignorables(&self, spans: Vec<Span>) -> Vec<Span> {
+    /// [`Text::find_normalized`] with each span's byte range.
+    fn find_normalized_located(&self, quote: &str) -> Vec<(Span, (usize, usize))> {
+        let spans = self.index().find(quote);
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let wanted = normalize::normalize(quote);
         let bytes = self.byte_spans(&spans);
         spans
             .into_iter()
             .zip(bytes)
-            .map(|(mut span, (_, mut to))| {
+            .map(|(mut span, (from, mut to))| {
                 while let Some(c) = self.text[to..].chars().next() {
                     if !normalize::is_ignorable(c) || bounds::is_grapheme_boundary(self.text, to) {
                         break;
@@ -261,7 +268,11 @@ impl<'a> Text<'a> {
                     to += c.len_utf8();
                     span.end += 1;
                 }
-                span
+                (span, (from, to))
+            })
+            .filter(|(_, (from, to))| {
+                !self.splits_a_character(*from, *to)
+                    && normalize::normalize(&self.text[*from..*to]) == wanted
             })
             .collect()
     }
@@ -293,8 +304,8 @@ impl<'a> Text<'a> {
         let occurrence = options.occurrence;
         // Stray spaces around a pasted quote are not part of it.
         let quote = quote.trim();
-        let exact = self.find_exact(quote);
-        let (whole, partial) = self.split_whole_words(exact);
+        let exact = self.find_exact_located(quote);
+        let (whole, partial) = self.split_located(exact);
         let usable = if options.partial_word {
             let mut all = whole.clone();
             all.extend(&partial);
@@ -304,11 +315,12 @@ impl<'a> Text<'a> {
             whole
         };
         if !usable.is_empty() {
-            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
-            return Ok(self.anchor_at(span.start, span.end, false));
+            let (span, (from, to)) = pick(&usable, occurrence, |s| self.site(s.0.start, s.0.end))?;
+            return Ok(self.anchor_located(span, from, to, false));
         }
-        let normalized = self.find_normalized(quote);
-        let (whole_n, partial_n) = self.split_whole_words(normalized);
+        let partial: Vec<Span> = partial.into_iter().map(|(s, _)| s).collect();
+        let normalized = self.find_normalized_located(quote);
+        let (whole_n, partial_n) = self.split_located(normalized);
         let usable = if options.partial_word {
             let mut all = whole_n.clone();
             all.extend(&partial_n);
@@ -318,9 +330,10 @@ impl<'a> Text<'a> {
             whole_n
         };
         if !usable.is_empty() {
-            let span = pick(&usable, occurrence, |s| self.site(s.start, s.end))?;
-            return Ok(self.anchor_at(span.start, span.end, true));
+            let (span, (from, to)) = pick(&usable, occurrence, |s| self.site(s.0.start, s.0.end))?;
+            return Ok(self.anchor_located(span, from, to, true));
         }
+        let partial_n: Vec<Span> = partial_n.into_iter().map(|(s, _)| s).collect();
         if let Some(anchor) = self.anchor_elided(quote, options)? {
             return Ok(anchor);
         }
@@ -355,120 +368,6 @@ impl<'a> Text<'a> {
         })
     }
 
-    /// Follows a quote recorded in another version of this document into this text:
-    /// exact, then normalized, then fuzzy with the recorded context and position.
-    pub fn relocate(&self, old: &Anchor) -> Relocation {
-        let found = |state, span: Span, score| Relocation {
-            state,
-            span: Some(span),
-            exact: Some(self.slice(span.start, span.end).to_string()),
-            score,
-        };
-        let exact = self.find_exact(&old.exact);
-        if exact
-            .iter()
-            .any(|s| s.start == old.start && s.end == old.end)
-        {
-            let span = Span {
-                start: old.start,
-                end: old.end,
-            };
-            return found(State::Unchanged, span, None);
-        }
-        if let Some(best) = self.best_by_context(&exact, old) {
-            return found(State::Moved, best, None);
-        }
-        let normalized = self.find_normalized(&old.exact);
-        if let Some(best) = self.best_by_context(&normalized, old) {
-            return found(State::Changed, best, None);
-        }
-        let query = fuzzy::FuzzyQuery {
-            quote: &old.exact,
-            prefix: &old.prefix,
-            suffix: &old.suffix,
-            hint: Some(old.start),
-        };
-        let accepted = fuzzy::closest(
-            self.text,
-            &query,
-            &fuzzy::Limits::default(),
-            RELOCATE_MIN_SCORE,
-        )
-        .filter(|m| m.score >= RELOCATE_SURE_SCORE || self.context_agrees(m.span, old));
-        match accepted {
-            Some(m) => found(
-                State::Changed,
-                self.widen_to_words(m.span),
-                Some((m.score * 1000.0).round() as u32),
-            ),
-            None => Relocation {
-                state: State::Missing,
-                span: None,
-                exact: None,
-                score: None,
-            },
-        }
-    }
-
-    /// An elided quote ([`elide`]): its fragments in order within one passage. None when the
-    /// quote has no elision mark or its fragments are not all found.
-    fn anchor_elided(&self, quote: &str, options: &Options) -> Result<Option<Anchor>, AnchorError> {
-        if !elide::has_mark(quote) {
-            return Ok(None);
-        }
-        let parts = elide::fragments(quote);
-        let mut found: Vec<Vec<Span>> = Vec::with_capacity(parts.len());
-        let mut normalized: Vec<Span> = Vec::new();
-        for part in &parts {
-            if normalize::normalize(part).is_empty() {
-                return Ok(None);
-            }
-            let exact = self.find_exact(part);
-            let keep = |spans: Vec<Span>| {
-                if options.partial_word {
-                    spans
-                } else {
-                    self.split_whole_words(spans).0
-                }
-            };
-            let mut spans = keep(exact);
-            let mut by_normalizing = keep(self.find_normalized(part));
-            by_normalizing.retain(|s| !spans.contains(s));
-            normalized.extend(&by_normalizing);
-            spans.extend(by_normalizing);
-            spans.sort();
-            if spans.is_empty() {
-                return Ok(None);
-            }
-            found.push(spans);
-        }
-        let chains = elide::chains(&found, |first, last| {
-            let (from, _) = self.byte_range(first);
-            let (_, to) = self.byte_range(last);
-            !elide::crosses_paragraph(self.text, from, to)
-        });
-        if chains.is_empty() {
-            return Ok(None);
-        }
-        let whole = |c: &Vec<Span>| Span {
-            start: c[0].start,
-            end: c[c.len() - 1].end,
-        };
-        let index: Vec<usize> = (0..chains.len()).collect();
-        let picked = pick(&index, options.occurrence, |&i| {
-            let s = whole(&chains[i]);
-            self.site(s.start, s.end)
-        })?;
-        let chain = &chains[picked];
-        let span = whole(chain);
-        let was_normalized = chain.iter().any(|s| normalized.contains(s));
-        let mut anchor = self.anchor_at(span.start, span.end, was_normalized);
-        if chain.len() > 1 {
-            anchor.fragments = Some(chain.clone());
-        }
-        Ok(Some(anchor))
-    }
-
     /// A span widened to the word boundaries (UAX #29) around it, so that a closest passage
     /// shows whole words and whole characters.
     fn widen_to_whole_words(&self, span: Span) -> Span {
@@ -482,16 +381,22 @@ impl<'a> Text<'a> {
     /// Splits spans into those that start and end on word boundaries and those that do not.
     fn split_whole_words(&self, spans: Vec<Span>) -> (Vec<Span>, Vec<Span>) {
         let bytes = self.byte_spans(&spans);
-        let mut whole = Vec::new();
-        let mut partial = Vec::new();
-        for (span, (from, to)) in spans.into_iter().zip(bytes) {
-            if bounds::is_whole_words(self.text, from, to) {
-                whole.push(span);
-            } else {
-                partial.push(span);
-            }
-        }
-        (whole, partial)
+        let (whole, partial) = self.split_located(spans.into_iter().zip(bytes).collect());
+        (
+            whole.into_iter().map(|(s, _)| s).collect(),
+            partial.into_iter().map(|(s, _)| s).collect(),
+        )
+    }
+
+    /// [`Text::split_whole_words`] for spans whose byte ranges are known.
+    #[allow(clippy::type_complexity)]
+    fn split_located(
+        &self,
+        spans: Vec<(Span, (usize, usize))>,
+    ) -> (Vec<(Span, (usize, usize))>, Vec<(Span, (usize, usize))>) {
+        spans
+            .into_iter()
+            .partition(|(_, (from, to))| bounds::is_whole_words(self.text, *from, *to))
     }
 
     /// The byte range of a span.
@@ -516,84 +421,17 @@ impl<'a> Text<'a> {
             .collect()
     }
 
-    /// Whether the text around `span` looks like the recorded context: the recorded prefix
-    /// (or suffix) can be found, at least [`CONTEXT_FIT`] alike, in the text just before
-    /// (or after) the span. A quote whose wording changed is only trusted where its
-    /// surroundings are still recognisable.
-    fn context_agrees(&self, span: Span, old: &Anchor) -> bool {
-        let from = self.byte_at(span.start);
-        let to = from + byte_len_of_chars(&self.text[from..], span.len());
-        let before = last_chars(&self.text[..from], 2 * CONTEXT);
-        let after = first_chars(&self.text[to..], 2 * CONTEXT);
-        let fits = |recorded: &str, window: &str| {
-            recorded.trim().chars().count() >= 8 && fit(recorded, window) >= CONTEXT_FIT
-        };
-        fits(&old.prefix, before) || fits(&old.suffix, after)
-    }
-
-    /// Widens a span that starts or ends inside a word to the whole word, so that a fuzzy
-    /// match records "carrying", not "carryi".
-    fn widen_to_words(&self, span: Span) -> Span {
-        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let (from, to) = (self.byte_at(span.start), self.byte_at(span.end));
-        let mut start = span.start;
-        let mut before = self.text[..from].chars().rev();
-        let mut first = self.text[from..].chars().next();
-        while word(first) {
-            let previous = before.next();
-            if !word(previous) {
-                break;
-            }
-            first = previous;
-            start -= 1;
-        }
-        let mut end = span.end;
-        let mut after = self.text[to..].chars();
-        let mut last = self.text[..to].chars().next_back();
-        while end > span.start && word(last) {
-            let next = after.next();
-            if !word(next) {
-                break;
-            }
-            last = next;
-            end += 1;
-        }
-        Span { start, end }
-    }
-
-    /// Of several candidate spans, the one whose surroundings best match the recorded
-    /// prefix and suffix; ties go to the one nearest the old position.
-    fn best_by_context(&self, spans: &[Span], old: &Anchor) -> Option<Span> {
-        if spans.len() <= 1 {
-            return spans.first().copied();
-        }
-        let score = |span: &Span| {
-            let from = self.byte_at(span.start);
-            let to = from + byte_len_of_chars(&self.text[from..], span.len());
-            let before = last_chars(&self.text[..from], CONTEXT);
-            let after = first_chars(&self.text[to..], CONTEXT);
-            let shared_before = before
-                .chars()
-                .rev()
-                .zip(old.prefix.chars().rev())
-                .take_while(|(a, b)| a == b)
-                .count();
-            let shared_after = after
-                .chars()
-                .zip(old.suffix.chars())
-                .take_while(|(a, b)| a == b)
-                .count();
-            (
-                shared_before + shared_after,
-                std::cmp::Reverse(span.start.abs_diff(old.start)),
-            )
-        };
-        spans.iter().copied().max_by_key(score)
-    }
-
     /// Every place `quote` occurs byte for byte, overlapping ones included, as code-point
     /// spans in order.
     pub fn find_exact(&self, quote: &str) -> Vec<Span> {
+        self.find_exact_located(quote)
+            .into_iter()
+            .map(|(span, _)| span)
+            .collect()
+    }
+
+    /// [`Text::find_exact`] with each span's byte range.
+    fn find_exact_located(&self, quote: &str) -> Vec<(Span, (usize, usize))> {
         if quote.is_empty() {
             return Vec::new();
         }
@@ -613,9 +451,13 @@ impl<'a> Text<'a> {
         let starts = self.code_points_at(&byte_starts);
         starts
             .into_iter()
-            .map(|start| Span {
-                start,
-                end: start + quote_len,
+            .zip(byte_starts)
+            .map(|(start, byte)| {
+                let span = Span {
+                    start,
+                    end: start + quote_len,
+                };
+                (span, (byte, byte + bytes_len))
             })
             .collect()
     }
@@ -626,22 +468,6 @@ impl<'a> Text<'a> {
     fn splits_a_character(&self, from: usize, to: usize) -> bool {
         !bounds::is_grapheme_boundary(self.text, from)
             || !bounds::is_grapheme_boundary(self.text, to)
-    }
-
-    /// Keeps the spans that do not cut through a character (see `splits_a_character`) and
-    /// whose text passes `check`.
-    fn whole_characters(&self, spans: Vec<Span>, check: impl Fn(&str) -> bool) -> Vec<Span> {
-        let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
-        points.sort_unstable();
-        let bytes = self.byte_offsets(&points);
-        let byte_of = |cp: usize| bytes[points.binary_search(&cp).expect("a listed point")];
-        spans
-            .into_iter()
-            .filter(|s| {
-                let (from, to) = (byte_of(s.start), byte_of(s.end));
-                !self.splits_a_character(from, to) && check(&self.text[from..to])
-            })
-            .collect()
     }
 
     /// Converts sorted code-point offsets to byte offsets in one pass.
@@ -701,6 +527,19 @@ impl<'a> Text<'a> {
         let from = self.byte_at(start);
         let to = from + byte_len_of_chars(&self.text[from..], end - start);
         &self.text[from..to]
+    }
+
+    /// The anchor for a span whose byte range `from..to` is known.
+    fn anchor_located(&self, span: Span, from: usize, to: usize, normalized: bool) -> Anchor {
+        Anchor {
+            start: span.start,
+            end: span.end,
+            exact: self.text[from..to].to_string(),
+            prefix: last_chars(&self.text[..from], CONTEXT).to_string(),
+            suffix: first_chars(&self.text[to..], CONTEXT).to_string(),
+            normalized,
+            fragments: None,
+        }
     }
 
     /// The anchor (exact text and context) for a span.
@@ -782,29 +621,6 @@ pub fn pick<T: Copy>(
             sites: listed(),
         }),
     }
-}
-
-/// How well `pattern` fits somewhere inside `window`: 1 - (the least edit distance between
-/// `pattern` and any substring of `window`) / (length of `pattern`). 1.0 when it occurs.
-fn fit(pattern: &str, window: &str) -> f64 {
-    let p: Vec<char> = pattern.chars().collect();
-    if p.is_empty() {
-        return 1.0;
-    }
-    // Sellers' algorithm: a match may start anywhere in the window (row 0 is all zeros).
-    let mut column: Vec<usize> = (0..=p.len()).collect();
-    let mut best = p.len();
-    for w in window.chars() {
-        let mut diagonal = column[0];
-        column[0] = 0;
-        for (i, pc) in p.iter().enumerate() {
-            let substitute = diagonal + usize::from(*pc != w);
-            diagonal = column[i + 1];
-            column[i + 1] = substitute.min(column[i] + 1).min(diagonal + 1);
-        }
-        best = best.min(column[p.len()]);
-    }
-    1.0 - best as f64 / p.len() as f64
 }
 
 /// Counts the code points in UTF-8 bytes: the bytes that do not continue a char
@@ -930,14 +746,6 @@ mod tests {
             assert_eq!(t.byte_at(cp), expected, "cp {cp}");
         }
         assert_eq!(t.line_column(total - 1), (40, 6));
-    }
-
-    #[test]
-    fn fit_finds_a_pattern_anywhere_in_its_window() {
-        assert_eq!(fit("imagery", "satellite imagery. The"), 1.0);
-        assert_eq!(fit("abcd", "xxabedxx"), 0.75);
-        assert_eq!(fit("abcd", ""), 0.0);
-        assert_eq!(fit("", "abc"), 1.0);
     }
 
     #[test]
