@@ -37,6 +37,9 @@ use crate::status::Status;
 use crate::store::Tx;
 use crate::store::queries::IdTable;
 
+/// The page cache an import may use, in MiB (beside the file's text, held once).
+const IMPORT_CACHE_MIB: i64 = 64;
+
 /// At most this many problems are listed (all are counted).
 pub const MAX_PROBLEMS: usize = 1000;
 
@@ -501,6 +504,7 @@ impl Ledger {
         }
 
         // Pass 2: record every claim.
+        tx.widen_cache(IMPORT_CACHE_MIB)?;
         let mut out = Appender {
             tx: &tx,
             time,

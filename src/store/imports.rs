@@ -63,6 +63,15 @@ impl Tx<'_> {
         )? as u64)
     }
 
+    /// Lets this connection's page cache grow to `mib` MiB for the rest of the transaction.
+    /// A large import touches the same pages (the journal's and the indexes' last leaves)
+    /// again and again; with the default 2 MiB cache they are spilled into the write-ahead
+    /// log over and over before the commit.
+    pub fn widen_cache(&self, mib: i64) -> Result<()> {
+        self.pragma_update(None, "cache_size", -(mib * 1024))?;
+        Ok(())
+    }
+
     /// The claim imported under an external id, if any.
     pub fn claim_by_external_id(&self, id: &str) -> Result<Option<String>> {
         Ok(self
