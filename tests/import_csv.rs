@@ -617,3 +617,28 @@ fn the_shipped_examples_import() {
     );
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn delimiters_default_by_extension_or_are_named() {
+    let sb = Sandbox::new();
+    let semi = sb.file(
+        "eu.csv",
+        "statement;claimant\nPrices rose 3,5 %;Vell Bank\n",
+    );
+    // Read with commas, the one column is "statement;claimant".
+    sb.refuses(
+        &["import", "csv", &semi],
+        "(the columns are `statement;claimant`)",
+    );
+    let out = sb.json(&["import", "csv", &semi, "--delimiter", ";"]);
+    assert_eq!(out["imported"], 1, "{out}");
+    assert_eq!(sb.json(&["list"])[0]["statement"], "Prices rose 3,5 %");
+    let tabs = sb.file(
+        "tabs.txt",
+        "statement\tclaimant\nA, with commas\tVell Bank\n",
+    );
+    sb.json(&["import", "csv", &tabs, "--delimiter", "tab"]);
+    assert_eq!(sb.json(&["list"])[1]["statement"], "A, with commas");
+    let bad = sb.fails(&["import", "csv", &tabs, "--delimiter", "ab"], 2);
+    assert!(bad.contains("--delimiter"), "{bad}");
+}
