@@ -634,3 +634,72 @@ fn the_shipped_examples_import() {
     );
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn delimiters_default_by_extension_or_are_named() {
+    let sb = Sandbox::new();
+    let semi = sb.file(
+        "eu.csv",
+        "statement;claimant\nPrices rose 3,5 %;Vell Bank\n",
+    );
+    // Read with commas, the one column is "statement;claimant".
+    sb.refuses(
+        &["import", "csv", &semi],
+        "(the columns are `statement;claimant`)",
+    );
+    let out = sb.json(&["import", "csv", &semi, "--delimiter", ";"]);
+    assert_eq!(out["imported"], 1, "{out}");
+    assert_eq!(sb.json(&["list"])[0]["statement"], "Prices rose 3,5 %");
+    let tabs = sb.file(
+        "tabs.txt",
+        "statement\tclaimant\nA, with commas\tVell Bank\n",
+    );
+    sb.json(&["import", "csv", &tabs, "--delimiter", "tab"]);
+    assert_eq!(sb.json(&["list"])[1]["statement"], "A, with commas");
+    let bad = sb.fails(&["import", "csv", &tabs, "--delimiter", "ab"], 2);
+    assert!(bad.contains("--delimiter"), "{bad}");
+}
+
+#[test]
+fn a_url_column_leads_to_the_captured_article() {
+    let sb = Sandbox::new();
+    let file = sb.file("tracker.tsv", TRACKER);
+    sb.ok(&["import", "csv", &file]);
+    let audit = sb.ok(&["audit", "C1"]);
+    assert!(
+        audit.contains("appeared in https://news.example/ferry (capture it"),
+        "{audit}"
+    );
+    // Once the article is captured from that URL, audit names it, and the claim can be
+    // anchored in it.
+    let page = sb.file(
+        "ferry.txt",
+        "Radio report: The ferry sank with 40 aboard, officials said.",
+    );
+    sb.ok(&[
+        "source",
+        "add",
+        &page,
+        "--url",
+        "https://news.example/ferry",
+    ]);
+    let audit = sb.ok(&["audit", "C1"]);
+    assert!(audit.contains("(captured as ferry:"), "{audit}");
+    sb.ok(&[
+        "claim",
+        "cite",
+        "C1",
+        "--source",
+        "ferry@latest",
+        "--quote",
+        "The ferry sank with 40 aboard",
+    ]);
+    assert_eq!(
+        sb.json(&["audit", "C1"])["appearances"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    sb.ok(&["verify"]);
+}

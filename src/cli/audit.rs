@@ -293,11 +293,22 @@ fn imported_line(i: &crate::store::imports::ImportRow) -> String {
     if let Some(id) = &i.external_id {
         out += &format!("  imported as {}\n", terminal(id));
     }
-    if let Some(url) = &i.url {
-        out += &format!(
-            "  appeared in {} (capture it with `source add FILE --url URL`, then `claim cite`)\n",
-            terminal(url)
-        );
+    match (&i.url, &i.captured_as) {
+        (Some(url), Some(doc)) => {
+            out += &format!(
+                "  appeared in {} (captured as {}: anchor it there with `claim cite CLAIM --source {}@latest --quote …`)\n",
+                terminal(url),
+                terminal(doc),
+                terminal(doc)
+            )
+        }
+        (Some(url), None) => {
+            out += &format!(
+                "  appeared in {} (capture it with `source add FILE --url URL`, then `claim cite`)\n",
+                terminal(url)
+            )
+        }
+        _ => {}
     }
     if let Some(serde_json::Value::Object(record)) = &i.record {
         if i.format == "csv" {

@@ -25,6 +25,8 @@ pub struct ImportRow {
     pub url: Option<String>,
     /// The rest of its row or item (canonical JSON).
     pub record: Option<serde_json::Value>,
+    /// The document captured from `url` since, if any (to `claim cite` the claim in).
+    pub captured_as: Option<String>,
 }
 
 impl Tx<'_> {
@@ -33,7 +35,8 @@ impl Tx<'_> {
         Ok(self
             .query_row(
                 "SELECT i.source, s.origin, i.format, i.cell_row, i.cell_column, i.external_id,
-                    i.url, i.record
+                    i.url, i.record,
+                    (SELECT d.name FROM documents d WHERE d.url = i.url ORDER BY d.id LIMIT 1)
                  FROM claim_imports i JOIN sources s ON s.sha256 = i.source
                  WHERE i.claim_id = ?1",
                 params![claim],
@@ -48,6 +51,7 @@ impl Tx<'_> {
                         external_id: r.get(5)?,
                         url: r.get(6)?,
                         record: record.and_then(|t| serde_json::from_str(&t).ok()),
+                        captured_as: r.get(8)?,
                     })
                 },
             )
@@ -61,6 +65,15 @@ impl Tx<'_> {
             params![source],
             |r| r.get::<_, i64>(0),
         )? as u64)
+    }
+
+    /// Lets this connection's page cache grow to `mib` MiB for the rest of the transaction.
+    /// A large import touches the same pages (the journal's and the indexes' last leaves)
+    /// again and again; with the default 2 MiB cache they are spilled into the write-ahead
+    /// log over and over before the commit.
+    pub fn widen_cache(&self, mib: i64) -> Result<()> {
+        self.pragma_update(None, "cache_size", -(mib * 1024))?;
+        Ok(())
     }
 
     /// The claim imported under an external id, if any.
