@@ -101,8 +101,8 @@ fn a_killed_init_leaves_nothing_in_the_way() {
         assert!(!out.status.success(), "init was not killed: {out:?}");
         assert!(!sb.db.exists(), "a killed init left {}", sb.db.display());
     }
-    let out = sb.ok(&["init", "--origin", "test.example/ledger"]);
-    assert!(out.contains("created ledger"), "{out}");
+    sb.ok(&["init", "--origin", "test.example/ledger"]);
+    assert!(sb.db.exists(), "the next init made no ledger");
     sb.ok(&["verify"]);
     // What the killed runs left is hidden and does not count as a ledger.
     let names: Vec<String> = std::fs::read_dir(sb.dir.path())
