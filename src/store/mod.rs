@@ -10,6 +10,7 @@
 //! tables), [`queries`] (reads), [`blobs`] (source bytes), [`merkle`] (the journal's Merkle
 //! tree and checkpoints), [`verify`] (checking all of it).
 
+mod append;
 pub mod blobs;
 pub mod merkle;
 pub mod migrate;
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::journal::{Entry, Event};
+use crate::journal::Event;
 
 /// An open ledger database.
 pub struct Store {
@@ -33,6 +34,8 @@ pub struct Store {
 /// A transaction on a ledger. Dropping it without [`Tx::commit`] rolls it back.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// What appending remembers between entries of this transaction (see [`append`]).
+    appending: std::cell::RefCell<append::State>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -167,6 +170,7 @@ impl Store {
         self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        append::tune(&self.conn)?;
         Ok(())
     }
 
@@ -182,6 +186,7 @@ impl Store {
             tx: self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?,
+            appending: Default::default(),
         })
     }
 
@@ -191,43 +196,8 @@ impl Store {
             tx: self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Deferred)?,
+            appending: Default::default(),
         })
-    }
-}
-
-impl Tx<'_> {
-    /// Makes the transaction's writes durable.
-    pub fn commit(self) -> Result<()> {
-        self.tx.commit()?;
-        Ok(())
-    }
-
-    /// Appends a journal entry and applies it to the derived tables, in this transaction.
-    pub fn append(&self, time: &str, actor: &str, event: Event) -> Result<Entry> {
-        let seq: i64 =
-            self.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
-                r.get(0)
-            })?;
-        let entry = Entry {
-            seq,
-            time: time.to_string(),
-            actor: actor.to_string(),
-            event,
-        };
-        self.execute(
-            "INSERT INTO journal (seq, time, actor, kind, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            rusqlite::params![
-                entry.seq,
-                entry.time,
-                entry.actor,
-                entry.event.kind(),
-                entry.event.payload_json(),
-                entry.hash()
-            ],
-        )?;
-        merkle::append_leaf(self, entry.seq, &entry.bytes())?;
-        project::apply(self, &entry)?;
-        Ok(entry)
     }
 }
 

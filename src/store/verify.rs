@@ -171,7 +171,9 @@ impl Verifier<'_> {
         // The replay holds no journal rows for `seq` columns to refer to; the ledger's own
         // foreign keys are checked by foreign_key_check.
         self.rebuilt.pragma_update(None, "foreign_keys", "OFF")?;
+        super::append::tune(&self.rebuilt)?;
         migrate::create(&self.rebuilt)?;
+        let mut search = project::SearchBuffer::default();
         self.rebuilt.execute_batch("BEGIN")?;
         let mut stmt = self
             .conn
@@ -240,7 +242,7 @@ impl Verifier<'_> {
                     if let Event::SourceAdd { sha256, size, .. } = &entry.event {
                         self.sources.push((sha256.clone(), *size, seq));
                     }
-                    if let Err(e) = project::apply(&self.rebuilt, &entry) {
+                    if let Err(e) = project::apply_buffered(&self.rebuilt, &entry, &mut search) {
                         self.problem(
                             "journal",
                             &place,
@@ -260,6 +262,7 @@ impl Verifier<'_> {
             self.tree.push(leaf);
             progress(Progress::Advance(1));
         }
+        search.flush(&self.rebuilt)?;
         self.rebuilt.execute_batch("COMMIT")?;
         self.report.entries = self.tree.len();
         self.report.root = hex::encode(self.tree.root());
