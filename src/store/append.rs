@@ -14,9 +14,11 @@
 //!   cost a segment write and merge.
 //! - Statements are prepared once per connection (`prepare_cached`); the payload is
 //!   serialized once per entry and its bytes built from it.
-//! - The connection gets a page cache of [`CACHE_MIB`] MiB and in-memory temporary storage
-//!   ([`tune`]), so that inserts into the indexes of a large ledger do not spill and re-read
-//!   pages mid-transaction. Memory stays bounded by the cache, whatever the batch size.
+//! - The connection gets a page cache of [`CACHE_MIB`] MiB ([`tune`]) rather than SQLite's
+//!   2 MB, so that inserts into the indexes of a large ledger do not spill and re-read pages
+//!   mid-transaction. Memory stays bounded by the cache, whatever the batch size.
+//!   Temporary storage stays on disk: a sort or temporary table of a million rows (a
+//!   migration's, a `list --sort claimant`) must not have to fit in memory.
 //!
 //! The importer (or anything recording many entries) needs nothing else: call
 //! [`Tx::append`] once per entry inside one [`super::Store::begin_write`] transaction and
@@ -33,10 +35,17 @@ use crate::merkle::{Hash, SubtreeStore};
 /// The page cache each connection may use, in MiB (SQLite's default is 2).
 pub const CACHE_MIB: i64 = 64;
 
-/// Sets the page cache and temporary storage of a ledger connection.
+/// The page size of a new ledger. A trade-off measured at 10,000 claims (issue 11): 64 KiB
+/// pages store a 64 MB source fastest (1.7 s, against 2.1 s at 16 KiB and 3.1 s at 4 KiB)
+/// but make an empty ledger 3.2 MB (16 KiB: 0.8 MB), and every small change copies whole
+/// pages to the WAL and to statement journals (a status set copies 64 KiB per page it
+/// touches, which spills the statement journal to a file). 16 KiB keeps most of the speed
+/// for sources at a quarter of the cost per touched page. Existing ledgers keep theirs.
+pub const PAGE_SIZE: i64 = 16384;
+
+/// Sets the page cache of a ledger connection (bounded: memory stays flat in batch size).
 pub(super) fn tune(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -CACHE_MIB * 1024)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
