@@ -132,7 +132,10 @@ row "ledger bytes per claim" "$((db_bytes / n)) B ($(mb $((db_bytes / 1024))))" 
 printf '\nN = %s claims, %s\n\n' "$n" "$(nproc) cores, $(date -u +%Y-%m-%d)"
 printf '| work | claimledger | baseline | ratio | peak memory (ours / baseline) |\n|---|---|---|---|---|\n'
 printf '%s\n' "${rows[@]}"
+printf '\nverify --quick by stage (in-process):\n'
+"$ex" stages "$db"
 if [ -n "${SCALE_STATS:-}" ]; then
     printf '\nspace by table and index (dbstat):\n'
-    sqlite3 "$db" "SELECT name, sum(pgsize) / 1048576 AS MiB FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 20"
+    sqlite3 -header -column "$db" "SELECT name, round(sum(pgsize) / 1048576.0, 1) AS MiB,
+        round(sum(pgsize) * 1.0 / $n, 1) AS bytes_per_claim FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 25"
 fi

@@ -35,12 +35,13 @@ fn main() {
             generate(n.parse().expect("N is a number"), Path::new(dir)).map_err(|e| e.to_string())
         }
         ["build", dir, db] => build(Path::new(dir), Path::new(db)).map_err(|e| e.to_string()),
+        ["stages", db] => stages(Path::new(db)).map_err(|e| e.to_string()),
         ["init", db, page] => init(Path::new(db), page.parse().expect("a page size"))
             .map(drop)
             .map_err(|e| e.to_string()),
         _ => {
             eprintln!(
-                "usage: scale gen N DIR | scale build DIR LEDGER | scale init LEDGER PAGE_SIZE"
+                "usage: scale gen N DIR | scale build DIR LEDGER | scale stages LEDGER | scale init LEDGER PAGE_SIZE"
             );
             std::process::exit(2);
         }
@@ -116,6 +117,32 @@ fn generate(n: u64, dir: &Path) -> std::io::Result<()> {
         w.flush()?;
     }
     tsv.flush()
+}
+
+/// `verify --quick`, printing how long each of its stages took.
+fn stages(db: &Path) -> claimledger::Result<()> {
+    use claimledger::store::verify::{Options, Progress, verify};
+    let mut store = Store::open(db)?;
+    let options = Options {
+        quick: true,
+        checkpoint: None,
+    };
+    let start = Instant::now();
+    let mut last = (String::from("open"), Instant::now());
+    let report = verify(&mut store, &options, &mut |p| {
+        if let Progress::Stage(name, _) = p {
+            println!("  {:<20} {:>8.2} s", last.0, last.1.elapsed().as_secs_f64());
+            last = (name.to_string(), Instant::now());
+        }
+    })?;
+    println!("  {:<20} {:>8.2} s", last.0, last.1.elapsed().as_secs_f64());
+    println!(
+        "verify --quick: {} entries, {} problems, {:.2} s",
+        report.entries,
+        report.problems.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// A new ledger, rebuilt with another page size (for measuring the page size's trade-off:

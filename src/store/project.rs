@@ -326,11 +326,21 @@ pub fn apply_buffered(conn: &Connection, entry: &Entry, search: &mut SearchBuffe
                     seq
                 ],
             )?;
-            let changed = run(
+            // Most status events name the same party as the last (usually none): then the
+            // claims_by_status_party index is left alone.
+            let by_id = by.as_ref().map(|p| p.id);
+            let mut changed = run(
                 conn,
-                "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
-                params![claim, status, by.as_ref().map(|p| p.id)],
+                "UPDATE claims SET status = ?2 WHERE id = ?1 AND status_party_id IS ?3",
+                params![claim, status, by_id],
             )?;
+            if changed == 0 {
+                changed = run(
+                    conn,
+                    "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
+                    params![claim, status, by_id],
+                )?;
+            }
             if changed != 1 {
                 return Err(Error::BadEntry {
                     seq,
