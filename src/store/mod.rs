@@ -16,6 +16,7 @@ pub mod merkle;
 pub mod migrate;
 pub mod project;
 pub mod queries;
+mod replay;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -176,6 +176,7 @@ impl Verifier<'_> {
         self.rebuilt.pragma_update(None, "foreign_keys", "OFF")?;
         super::append::tune(&self.rebuilt)?;
         migrate::create(&self.rebuilt)?;
+        let mut indexes = super::replay::DeferredIndexes::defer(&self.rebuilt)?;
         let mut search = project::SearchBuffer::default();
         self.rebuilt.execute_batch("BEGIN")?;
         let mut stmt = self
@@ -245,7 +246,10 @@ impl Verifier<'_> {
                     if let Event::SourceAdd { sha256, size, .. } = &entry.event {
                         self.sources.push((sha256.clone(), *size, seq));
                     }
-                    if let Err(e) = project::apply_buffered(&self.rebuilt, &entry, &mut search) {
+                    if let Err(e) = indexes
+                        .before(&self.rebuilt, &entry.event)
+                        .and_then(|()| project::apply_buffered(&self.rebuilt, &entry, &mut search))
+                    {
                         self.problem(
                             "journal",
                             &place,
@@ -266,6 +270,7 @@ impl Verifier<'_> {
             progress(Progress::Advance(1));
         }
         search.flush(&self.rebuilt)?;
+        indexes.restore(&self.rebuilt)?;
         self.rebuilt.execute_batch("COMMIT")?;
         self.report.entries = self.tree.len();
         self.report.root = hex::encode(self.tree.root());
