@@ -94,7 +94,13 @@ fn full_ledger() -> Sandbox {
         "closer to the quote",
     ]);
     sb.ok(&["claim", "withdraw", "C4", "--reason", "logged twice"]);
-    sb.ok(&["claim", "restore", "C4", "--reason", "it was not a duplicate"]);
+    sb.ok(&[
+        "claim",
+        "restore",
+        "C4",
+        "--reason",
+        "it was not a duplicate",
+    ]);
     sb.ok(&[
         "source",
         "set",

@@ -76,6 +76,17 @@ impl Ledger {
         tx.claims(&filter)
     }
 
+    /// The status table, one row at a time (memory stays flat in the number of claims).
+    pub fn list_each(
+        &mut self,
+        query: &ListQuery,
+        each: impl FnMut(ClaimRow) -> Result<()>,
+    ) -> Result<()> {
+        let tx = self.store.begin_read()?;
+        let filter = resolve_filter(&tx, query)?;
+        tx.claims_each(&filter, each)
+    }
+
     /// Claims counted by status and by claimant (standing claims, unless `withdrawn` says
     /// otherwise).
     pub fn summary(&mut self, withdrawn: Withdrawn) -> Result<Summary> {

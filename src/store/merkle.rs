@@ -60,10 +60,15 @@ pub fn parse_hash(text: &str) -> Option<Hash> {
 pub fn append_leaf(conn: &Connection, seq: i64, entry: &[u8]) -> Result<()> {
     let leaf = merkle::leaf_hash(entry);
     let nodes = merkle::nodes_completed_by_append(&SqlTree(conn), seq as u64, leaf)?;
+    insert_nodes(conn, &nodes)
+}
+
+/// Stores completed subtrees `(level, index, hash)`.
+pub fn insert_nodes(conn: &Connection, nodes: &[(u32, u64, Hash)]) -> Result<()> {
     let mut insert =
         conn.prepare_cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
     for (level, index, hash) in nodes {
-        insert.execute(params![level, index as i64, hex::encode(hash)])?;
+        insert.execute(params![level, *index as i64, hex::encode(hash)])?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@
 //! the schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
 //! write lock, read-only opening).
 
+mod append;
 pub mod blobs;
 pub mod corrections;
 pub mod faults;
@@ -22,6 +23,7 @@ pub mod migrate;
 pub mod project;
 mod project_corrections;
 pub mod queries;
+mod replay;
 pub mod verify;
 pub mod verify_schema;
 
@@ -45,6 +47,8 @@ pub struct Store {
 /// A transaction on a ledger. Dropping it without [`Tx::commit`] rolls it back.
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// What appending remembers between entries of this transaction (see [`append`]).
+    appending: std::cell::RefCell<append::State>,
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -294,6 +298,7 @@ impl Store {
         self.conn.busy_handler(Some(faults::busy_handler()))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        append::tune(&self.conn)?;
         Ok(())
     }
 
@@ -315,6 +320,7 @@ impl Store {
             tx: self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?,
+            appending: Default::default(),
         })
     }
 
@@ -324,6 +330,7 @@ impl Store {
             tx: self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Deferred)?,
+            appending: Default::default(),
         })
     }
 }
@@ -335,23 +342,6 @@ static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool:
 /// to print the result) must not be reported as "nothing written".
 pub fn committed_a_change() -> bool {
     COMMITTED.load(std::sync::atomic::Ordering::SeqCst)
-}
-
-impl Tx<'_> {
-    /// Makes the transaction's writes durable.
-    pub fn commit(self) -> Result<()> {
-        let wrote = self.tx.total_changes() > 0;
-        self.tx.commit()?;
-        if wrote {
-            COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        Ok(())
-    }
-
-    /// Appends a journal entry and applies it to the derived tables, in this transaction.
-    pub fn append(&self, time: &str, actor: &str, event: Event) -> Result<Entry> {
-        append_entry(self, time, actor, event)
-    }
 }
 
 /// Appends a journal entry, its Merkle leaf and its projection on `conn` (the caller holds
@@ -398,9 +388,8 @@ fn build_ledger(tmp: &Path, time: &str, actor: &str, genesis: Event) -> Result<(
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| open_error(tmp, e.into()))?;
-    // Large pages: source bytes are stored in 1 MiB chunks, which then span 16 pages
-    // instead of 256 (a third faster to write, and smaller).
-    conn.pragma_update(None, "page_size", 65536)?;
+    // The page size is a trade-off between source bytes and small changes (append.rs).
+    conn.pragma_update(None, "page_size", append::PAGE_SIZE)?;
     let mut store = Store {
         conn,
         path: tmp.to_path_buf(),

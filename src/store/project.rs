@@ -5,6 +5,11 @@
 //! `verify` proves they were not edited behind the journal's back). Checks that can refuse
 //! a user's action happen before an entry is appended, in src/ledger.rs; here a failure
 //! means the journal itself is inconsistent.
+//!
+//! Full-text rows (`claim_search`) may be held back in a [`SearchBuffer`] and written in a
+//! burst (see src/store/append.rs for why). A new arm that reads or writes `claim_search`
+//! needs nothing special: any kind not listed in [`holds_search_rows`] flushes the buffer
+//! before it runs, so it sees the table as if every row had been written at once.
 
 use rusqlite::{Connection, params};
 
@@ -21,6 +26,97 @@ pub(super) fn run(conn: &Connection, sql: &str, params: impl rusqlite::Params) -
 
 /// Applies one entry to the derived tables.
 pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
+    let mut search = SearchBuffer::default();
+    apply_buffered(conn, entry, &mut search)?;
+    search.flush(conn)
+}
+
+/// Full-text rows of claims not yet written to `claim_search`: a claim's statement and its
+/// quotes, one per line. Written by [`SearchBuffer::flush`], when more than
+/// [`SearchBuffer::MAX_BYTES`] are held, and before any entry that may use the table.
+#[derive(Debug, Default)]
+pub struct SearchBuffer {
+    rows: Vec<(i64, String, String, String)>,
+    at: std::collections::HashMap<i64, usize>,
+    bytes: usize,
+}
+
+impl SearchBuffer {
+    /// How much text is held back at most.
+    pub const MAX_BYTES: usize = 8 << 20;
+
+    fn add(&mut self, number: i64, id: &str, statement: &str, quote: &str) {
+        self.bytes += statement.len() + quote.len() + 64;
+        self.at.insert(number, self.rows.len());
+        self.rows.push((
+            number,
+            id.to_string(),
+            statement.to_string(),
+            quote.to_string(),
+        ));
+    }
+
+    /// Adds a quote to a claim's row, held back or written.
+    fn cite(&mut self, conn: &Connection, number: i64, quote: &str) -> Result<()> {
+        match self.at.get(&number) {
+            Some(&i) => {
+                self.bytes += quote.len() + 1;
+                let quotes = &mut self.rows[i].3;
+                quotes.push('\n');
+                quotes.push_str(quote);
+            }
+            None => {
+                run(
+                    conn,
+                    "UPDATE claim_search SET quotes = quotes || char(10) || ?2 WHERE rowid = ?1",
+                    params![number, quote],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every held-back row.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO claim_search (rowid, claim_id, statement, quotes) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (number, id, statement, quotes) in self.rows.drain(..) {
+            stmt.execute(params![number, id, statement, quotes])?;
+        }
+        self.at.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+/// The kinds whose projection is known to touch `claim_search` only through the buffer
+/// (or not at all). Any other kind gets the table fully written before it is applied.
+fn holds_search_rows(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::SourceAdd { .. }
+            | Event::PartyAdd { .. }
+            | Event::PartyAlias { .. }
+            | Event::PartyUpdate { .. }
+            | Event::PartyMerge { .. }
+            | Event::StatusDefine { .. }
+            | Event::ClaimAdd { .. }
+            | Event::ClaimCite { .. }
+            | Event::AppearanceTrack { .. }
+            | Event::StatusSet { .. }
+    )
+}
+
+/// Applies one entry to the derived tables, holding its full-text rows in `search`; the
+/// caller flushes `search` before it commits.
+pub fn apply_buffered(conn: &Connection, entry: &Entry, search: &mut SearchBuffer) -> Result<()> {
+    if !holds_search_rows(&entry.event) {
+        search.flush(conn)?;
+    }
     let seq = entry.seq;
     match &entry.event {
         Event::LedgerInit { origin, software } => {
@@ -202,11 +298,10 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                 stmt.execute(params![id, i as i64 + 1, party.id, party.typed])?;
             }
             add_appearance(conn, id, appearance, seq)?;
-            run(
-                conn,
-                "INSERT INTO claim_search (rowid, claim_id, statement, quotes) VALUES (?1, ?2, ?3, ?4)",
-                params![number, id, statement, appearance.anchor.exact],
-            )?;
+            search.add(number, id, statement, &appearance.anchor.exact);
+            if search.bytes > SearchBuffer::MAX_BYTES {
+                search.flush(conn)?;
+            }
             if let Some(imported) = imported {
                 run(
                     conn,
@@ -229,11 +324,7 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
         }
         Event::ClaimCite { claim, appearance } => {
             add_appearance(conn, claim, appearance, seq)?;
-            run(
-                conn,
-                "UPDATE claim_search SET quotes = quotes || char(10) || ?2 WHERE rowid = ?1",
-                params![claim::parse_id(claim)?, appearance.anchor.exact],
-            )?;
+            search.cite(conn, claim::parse_id(claim)?, &appearance.anchor.exact)?;
         }
         Event::AppearanceTrack { results } => {
             let mut stmt = conn.prepare_cached(
@@ -284,11 +375,21 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
                     seq
                 ],
             )?;
-            let changed = run(
+            // Most status events name the same party as the last (usually none): then the
+            // claims_by_status_party index is left alone.
+            let by_id = by.as_ref().map(|p| p.id);
+            let mut changed = run(
                 conn,
-                "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
-                params![claim, status, by.as_ref().map(|p| p.id)],
+                "UPDATE claims SET status = ?2 WHERE id = ?1 AND status_party_id IS ?3",
+                params![claim, status, by_id],
             )?;
+            if changed == 0 {
+                changed = run(
+                    conn,
+                    "UPDATE claims SET status = ?2, status_party_id = ?3 WHERE id = ?1",
+                    params![claim, status, by_id],
+                )?;
+            }
             if changed != 1 {
                 return Err(Error::BadEntry {
                     seq,

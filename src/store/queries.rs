@@ -59,6 +59,18 @@ const SOURCE_COLUMNS: &str = "s.sha256, s.size, s.media_type, s.is_text, d.name,
 const DAY_SAID: &str =
     "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
 
+/// How a claim's quotes fare in the latest version of their documents: the worst state
+/// over its appearances (3 missing, 2 changed, 1 moved, 0 unchanged), NULL when none is
+/// in a document with a later version.
+const LATEST: &str = "(SELECT max(CASE coalesce(t.state, 'missing') WHEN 'missing' THEN 3
+            WHEN 'changed' THEN 2 WHEN 'moved' THEN 1 ELSE 0 END)
+     FROM appearances a JOIN sources s ON s.sha256 = a.source
+     JOIN sources ls ON ls.document_id = s.document_id AND ls.sha256 <> a.source
+        AND ls.version = (SELECT max(x.version) FROM sources x
+              WHERE x.document_id = s.document_id AND x.is_text)
+     LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
+     WHERE a.claim_id = c.id)";
+
 const APPEARANCE_COLUMNS: &str =
     "a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix, a.quote, a.normalized, a.seq,
      a.fragments";
@@ -701,21 +713,51 @@ impl Tx<'_> {
 
     /// The status table.
     pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+        let mut rows = Vec::new();
+        self.claims_each(filter, |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Whether some document has more than one text version (only then can a quote fare
+    /// differently in the latest version: [`ClaimRow::latest`] is None for every claim
+    /// otherwise). One pass over `sources`, which holds a row per source, not per claim.
+    pub fn has_later_versions(&self) -> Result<bool> {
+        Ok(self.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sources WHERE is_text GROUP BY document_id HAVING count(*) > 1)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The status table, one row at a time to `each` (memory stays flat in the row count).
+    /// The latest-version column and the date said are computed only when some row can
+    /// have one or a filter or the order needs it.
+    pub fn claims_each(
+        &self,
+        filter: &ClaimFilter,
+        mut each: impl FnMut(ClaimRow) -> Result<()>,
+    ) -> Result<()> {
+        let latest = if filter.missing_from_latest || self.has_later_versions()? {
+            LATEST
+        } else {
+            "NULL"
+        };
+        let day_said = if filter.sort == ClaimSort::Said {
+            DAY_SAID
+        } else {
+            "NULL"
+        };
         let mut sql = format!(
             "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
                 (SELECT group_concat(vp.name, char(31)) FROM
                     (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
                      WHERE v.claim_id = c.id ORDER BY v.position) vp),
                 (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id),
-                (SELECT max(CASE coalesce(t.state, 'missing') WHEN 'missing' THEN 3
-                        WHEN 'changed' THEN 2 WHEN 'moved' THEN 1 ELSE 0 END)
-                 FROM appearances a JOIN sources s ON s.sha256 = a.source
-                 JOIN sources ls ON ls.document_id = s.document_id AND ls.sha256 <> a.source
-                    AND ls.version = (SELECT max(x.version) FROM sources x
-                                      WHERE x.document_id = s.document_id AND x.is_text)
-                 LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
-                 WHERE a.claim_id = c.id) AS latest,
-                {DAY_SAID} AS day_said, c.withdrawn_seq IS NOT NULL
+                {latest} AS latest,
+                {day_said} AS day_said, c.withdrawn_seq IS NOT NULL
              FROM claims c JOIN parties p ON p.id = c.claimant_id
              JOIN statuses s ON s.name = c.status
              LEFT JOIN parties bp ON bp.id = c.status_party_id
@@ -785,36 +827,37 @@ impl Tx<'_> {
             ClaimSort::Said => " ORDER BY day_said, c.number",
         };
         let mut stmt = self.prepare(&sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                let label: String = r.get(4)?;
-                let by: Option<String> = r.get(5)?;
-                let via: Option<String> = r.get(7)?;
-                Ok(ClaimRow {
-                    id: r.get(0)?,
-                    statement: r.get(1)?,
-                    claimant: r.get(2)?,
-                    via: via
-                        .map(|v| v.split('\u{1f}').map(str::to_string).collect())
-                        .unwrap_or_default(),
-                    status: r.get(3)?,
-                    status_label: crate::status::phrase(&label, by.as_deref()),
-                    said: r.get(6)?,
-                    appearances: r.get(8)?,
-                    latest: r.get::<_, Option<i64>>(9)?.map(|l| {
-                        match l {
-                            0 => "unchanged",
-                            1 => "moved",
-                            2 => "changed",
-                            _ => "missing",
-                        }
-                        .to_string()
-                    }),
-                    withdrawn: r.get(11)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            let label: String = r.get(4)?;
+            let by: Option<String> = r.get(5)?;
+            let via: Option<String> = r.get(7)?;
+            Ok(ClaimRow {
+                id: r.get(0)?,
+                statement: r.get(1)?,
+                claimant: r.get(2)?,
+                via: via
+                    .map(|v| v.split('\u{1f}').map(str::to_string).collect())
+                    .unwrap_or_default(),
+                status: r.get(3)?,
+                status_label: crate::status::phrase(&label, by.as_deref()),
+                said: r.get(6)?,
+                appearances: r.get(8)?,
+                latest: r.get::<_, Option<i64>>(9)?.map(|l| {
+                    match l {
+                        0 => "unchanged",
+                        1 => "moved",
+                        2 => "changed",
+                        _ => "missing",
+                    }
+                    .to_string()
+                }),
+                withdrawn: r.get(11)?,
+            })
+        })?;
+        for row in rows {
+            each(row?)?;
+        }
+        Ok(())
     }
 
     /// A claim's appearances, in the order they were recorded.

@@ -119,6 +119,9 @@ pub fn verify(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report> {
     let tx = store.begin_read()?;
+    // The ledger is read in order, once: a small cache will do, leaving memory to the
+    // replay's (memory stays under 200 MB at a million claims).
+    tx.pragma_update(None, "cache_size", -16 * 1024)?;
     let mut v = Verifier {
         conn: &tx,
         report: Report::default(),
@@ -173,7 +176,12 @@ impl Verifier<'_> {
         // The replay holds no journal rows for `seq` columns to refer to; the ledger's own
         // foreign keys are checked by foreign_key_check.
         self.rebuilt.pragma_update(None, "foreign_keys", "OFF")?;
+        // Memory: this cache, the ledger's 16 MiB and the recomputed tree (64 bytes an
+        // entry) stay under 200 MB at 1.5 million entries.
+        self.rebuilt.pragma_update(None, "cache_size", -40 * 1024)?;
         migrate::create(&self.rebuilt)?;
+        let mut indexes = super::replay::DeferredIndexes::defer(&self.rebuilt)?;
+        let mut search = project::SearchBuffer::default();
         self.rebuilt.execute_batch("BEGIN")?;
         let mut stmt = self
             .conn
@@ -242,7 +250,10 @@ impl Verifier<'_> {
                     if let Event::SourceAdd { sha256, size, .. } = &entry.event {
                         self.sources.push((sha256.clone(), *size, seq));
                     }
-                    if let Err(e) = project::apply(&self.rebuilt, &entry) {
+                    if let Err(e) = indexes
+                        .before(&self.rebuilt, &entry.event)
+                        .and_then(|()| project::apply_buffered(&self.rebuilt, &entry, &mut search))
+                    {
                         self.problem(
                             "journal",
                             &place,
@@ -262,6 +273,8 @@ impl Verifier<'_> {
             self.tree.push(leaf);
             progress(Progress::Advance(1));
         }
+        search.flush(&self.rebuilt)?;
+        indexes.restore(&self.rebuilt)?;
         self.rebuilt.execute_batch("COMMIT")?;
         self.report.entries = self.tree.len();
         self.report.root = hex::encode(self.tree.root());
@@ -815,99 +828,61 @@ impl Verifier<'_> {
             |r| r.get(0),
         )?;
         progress(Progress::Stage("appearances", total as u64));
-        let sources: Vec<String> = self
-            .rebuilt
-            .prepare(
-                "SELECT source FROM appearances UNION SELECT evidence FROM status_events WHERE evidence_exact IS NOT NULL ORDER BY 1",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for sha in sources {
-            let text = self.stored_text(&sha)?;
-            let mut stmt = self.rebuilt.prepare(
-                "SELECT 'appearance ' || id || ' of claim ' || claim_id, start, end, exact, prefix, suffix, fragments
-                   FROM appearances WHERE source = ?1
-                 UNION ALL
-                 SELECT 'evidence of status event ' || id || ' of claim ' || claim_id, evidence_start, evidence_end, evidence_exact, NULL, NULL, NULL
-                   FROM status_events WHERE evidence = ?1 AND evidence_exact IS NOT NULL",
-            )?;
-            type Span = (
-                String,
-                i64,
-                i64,
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-            );
-            let spans: Vec<Span> = stmt
-                .query_map(params![sha], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            drop(stmt);
-            let offsets: Option<Vec<usize>> = text
-                .as_ref()
-                .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect());
-            for (what, start, end, exact, prefix, suffix, fragments) in spans {
-                self.report.appearances += 1;
-                progress(Progress::Advance(1));
-                let place = format!("{what} in source {sha}");
-                let (Some(text), Some(offsets)) = (&text, &offsets) else {
-                    self.problem("appearance", place, "its source has no stored UTF-8 text");
-                    continue;
-                };
-                let chars = offsets.len() - 1;
-                let (start, end) = (start.max(0) as usize, end.max(0) as usize);
-                if start > end || end > chars {
-                    self.problem(
-                        "appearance",
-                        place,
-                        format!(
-                            "its span {start}..{end} is outside the text ({chars} code points)"
-                        ),
-                    );
-                    continue;
-                }
-                let at = &text[offsets[start]..offsets[end]];
-                if at != exact {
-                    self.problem(
-                        "appearance",
-                        &place,
-                        format!(
-                            "the text at {start}..{end} is {:?}, not {:?}",
-                            clip(at),
-                            clip(&exact)
-                        ),
-                    );
-                }
-                if let Some(fragments) = fragments
-                    && let Err(why) = check_fragments(&fragments, start, end)
-                {
-                    self.problem("appearance", &place, why);
-                }
-                let context = crate::anchor::CONTEXT;
-                if let Some(prefix) = prefix {
-                    let before = &text[offsets[start.saturating_sub(context)]..offsets[start]];
-                    if before != prefix {
-                        self.problem("appearance", &place, "its prefix is not the text before it");
-                    }
-                }
-                if let Some(suffix) = suffix {
-                    let after = &text[offsets[end]..offsets[(end + context).min(chars)]];
-                    if after != suffix {
-                        self.problem("appearance", &place, "its suffix is not the text after it");
-                    }
-                }
+        // One pass in source order, sorted by SQLite (spilling to disk when large), rather
+        // than an index lookup per appearance: each source's text is read once.
+        let mut stmt = self.rebuilt.prepare(
+            "SELECT source, what, start, end, exact, prefix, suffix, fragments FROM (
+                SELECT source, 0 AS kind, id, 'appearance ' || id || ' of claim ' || claim_id AS what,
+                       start, end, exact, prefix, suffix, fragments
+                  FROM appearances
+                UNION ALL
+                SELECT evidence, 1, id, 'evidence of status event ' || id || ' of claim ' || claim_id,
+                       evidence_start, evidence_end, evidence_exact, NULL, NULL, NULL
+                  FROM status_events WHERE evidence_exact IS NOT NULL)
+             ORDER BY +source, kind, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<String> = None;
+        let mut text: Option<String> = None;
+        let mut offsets: Vec<usize> = Vec::new();
+        let mut found: Vec<(String, String)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let sha: String = row.get(0)?;
+            let what: String = row.get(1)?;
+            let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
+            let exact: String = row.get(4)?;
+            let prefix: Option<String> = row.get(5)?;
+            let suffix: Option<String> = row.get(6)?;
+            let fragments: Option<String> = row.get(7)?;
+            if current.as_deref() != Some(sha.as_str()) {
+                text = self.stored_text(&sha)?;
+                offsets = text
+                    .as_ref()
+                    .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect())
+                    .unwrap_or_default();
+                current = Some(sha.clone());
             }
+            self.report.appearances += 1;
+            progress(Progress::Advance(1));
+            let place = format!("{what} in source {sha}");
+            let Some(text) = &text else {
+                found.push((place, "its source has no stored UTF-8 text".into()));
+                continue;
+            };
+            if let Some(message) = check_span(text, &offsets, start, end, &exact, prefix, suffix) {
+                found.extend(message.into_iter().map(|m| (place.clone(), m)));
+            }
+            if let Some(fragments) = fragments
+                && let Err(why) =
+                    check_fragments(&fragments, start.max(0) as usize, end.max(0) as usize)
+            {
+                found.push((place.clone(), why));
+            }
+        }
+        drop(rows);
+        drop(stmt);
+        for (place, message) in found {
+            self.problem("appearance", place, message);
         }
         Ok(())
     }
@@ -999,6 +974,47 @@ impl Verifier<'_> {
         }
         Ok(())
     }
+}
+
+/// What is wrong with a span of `text` (`offsets`: the byte offset of each code point, and
+/// of the end): its exact text, and the context before and after it.
+fn check_span(
+    text: &str,
+    offsets: &[usize],
+    start: i64,
+    end: i64,
+    exact: &str,
+    prefix: Option<String>,
+    suffix: Option<String>,
+) -> Option<Vec<String>> {
+    let chars = offsets.len() - 1;
+    let (start, end) = (start.max(0) as usize, end.max(0) as usize);
+    if start > end || end > chars {
+        return Some(vec![format!(
+            "its span {start}..{end} is outside the text ({chars} code points)"
+        )]);
+    }
+    let mut found = Vec::new();
+    let at = &text[offsets[start]..offsets[end]];
+    if at != exact {
+        found.push(format!(
+            "the text at {start}..{end} is {:?}, not {:?}",
+            clip(at),
+            clip(exact)
+        ));
+    }
+    let context = crate::anchor::CONTEXT;
+    if let Some(prefix) = prefix {
+        if text[offsets[start.saturating_sub(context)]..offsets[start]] != prefix {
+            found.push("its prefix is not the text before it".into());
+        }
+    }
+    if let Some(suffix) = suffix {
+        if text[offsets[end]..offsets[(end + context).min(chars)]] != suffix {
+            found.push("its suffix is not the text after it".into());
+        }
+    }
+    (!found.is_empty()).then_some(found)
 }
 
 /// Orders primary keys as SQLite does for the STRICT columns of this schema: NULL first,
