@@ -223,6 +223,7 @@ fn build(dir: &Path, db: &Path) -> claimledger::Result<()> {
             suffix: text[end..(end + claimledger::anchor::CONTEXT).min(text.len())].to_string(),
             exact: exact.clone(),
             normalized: false,
+            fragments: None,
         };
         let id = format!("C{number}");
         tx.append(
@@ -240,6 +241,7 @@ fn build(dir: &Path, db: &Path) -> claimledger::Result<()> {
                     quote: exact,
                     anchor,
                 },
+                imported: None,
             },
         )?;
         claims += 1;

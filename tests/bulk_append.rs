@@ -29,6 +29,7 @@ fn anchor(text: &str, quote: &str) -> Anchor {
         prefix: s(start.saturating_sub(32), start),
         suffix: s(end, (end + 32).min(chars.len())),
         normalized: false,
+        fragments: None,
     }
 }
 
@@ -83,6 +84,7 @@ fn many_entries_in_one_transaction_verify_and_search() {
                     quote: first.into(),
                     anchor: anchor(ARTICLE_V1, first),
                 },
+                imported: None,
             },
         )
         .unwrap();
