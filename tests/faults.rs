@@ -519,9 +519,9 @@ fn a_really_full_disk_says_so() {
     std::fs::create_dir(&mnt).unwrap();
     let big = sb.file(
         "big.txt",
-        "The ferry left the harbour at dawn. ".repeat(20_000),
+        "The ferry left the harbour at dawn. ".repeat(100_000),
     );
-    // A 4 MiB file system: room for a new ledger, not for a 700 KB source as well.
+    // A 4 MiB file system: room for a new ledger, not for a 3.6 MB source as well.
     let script = format!(
         "mount -t tmpfs -o size=4m tmpfs '{m}' && \"$0\" --db '{m}/ledger.db' init -q && \"$0\" --db '{m}/ledger.db' source add '{big}'; echo \"exit $?\" >&2; \"$0\" --db '{m}/ledger.db' verify",
         m = mnt.display()
