@@ -120,6 +120,16 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
             ctx.paint(&one_line(&x.exact), "1"),
             one_line(&x.suffix)
         );
+        if let Some(m) = &ap.markup {
+            out += &format!(
+                "   markup {} {} .. {} {}\n   in {}\n",
+                m.start_xpath,
+                m.start_offset,
+                m.end_xpath,
+                m.end_offset,
+                one_line(&m.context)
+            );
+        }
         for v in a
             .versions
             .iter()

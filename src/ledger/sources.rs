@@ -211,6 +211,7 @@ impl Ledger {
                 meta: new.meta,
             },
         )?;
+        record_derived(&tx, &print.sha256, &print.media_type)?;
         let reanchored = if joined.is_some() && print.is_text {
             reanchor_into(&tx, &time, &self.actor, document, &print.sha256)?
         } else {
@@ -566,6 +567,21 @@ pub(super) fn slug(text: &str) -> String {
         out.push_str(&word);
     }
     out.chars().take(40).collect()
+}
+
+/// Derives and records the text a reader sees in a source just stored, for the formats
+/// that have one (web pages); quotes in it anchor in that text.
+fn record_derived(tx: &Tx, sha256: &str, media_type: &str) -> Result<()> {
+    if !crate::extract::derives(media_type) {
+        return Ok(());
+    }
+    let bytes = tx
+        .blob_bytes(sha256)?
+        .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
+    if let Some(derived) = crate::extract::derive(media_type, &bytes) {
+        tx.store_derived(sha256, derived.extractor, &derived.text)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

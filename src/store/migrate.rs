@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/005-normalized-texts.sql"),
     include_str!("../../migrations/006-checkpoint-entries.sql"),
     CORRECTIONS,
+    include_str!("../../migrations/011-derived-texts.sql"),
 ];
 
 /// The corrections migration (claims withdrawn, appearances removed, merges undone).

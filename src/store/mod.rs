@@ -13,12 +13,14 @@
 //! write lock, read-only opening).
 
 pub mod blobs;
+pub mod derived;
 pub mod faults;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
 pub mod queries;
 pub mod verify;
+pub mod verify_derived;
 pub mod verify_schema;
 
 use std::path::{Path, PathBuf};
