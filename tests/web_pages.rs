@@ -284,3 +284,82 @@ fn derived_text_is_what_chromium_shows() {
         code_point_offset(&chromium[1], copied, 1)
     );
 }
+
+#[test]
+fn source_show_and_diff_work_on_the_derived_text() {
+    let sb = Sandbox::new();
+    let v1 = sb.add_source("article.html", ARTICLE);
+    let shown = sb.ok(&["source", "show", &v1, "--text"]);
+    assert!(
+        shown.contains("text: the text a reader sees, derived by claimledger-html-innertext/1"),
+        "{shown}"
+    );
+    // Line numbers count lines of the reader's text, not of the markup.
+    let line = ARTICLE_TEXT
+        .split('\n')
+        .position(|l| l.starts_with("Councillor Baptiste"))
+        .unwrap()
+        + 1;
+    assert!(
+        shown.contains(&format!(
+            "{line:>2} │ Councillor Baptiste replied: We & our partners cannot pay for <that>.\n"
+        )),
+        "{shown}"
+    );
+    assert!(!shown.contains("<script>"), "{shown}");
+    assert!(!shown.contains("hidden draft"), "{shown}");
+    let json = sb.json(&["source", "show", &v1, "--text"]);
+    assert_eq!(json["text"], ARTICLE_TEXT);
+    assert_eq!(json["text_derived_by"], "claimledger-html-innertext/1");
+
+    // A new capture: one word changed in the text, and markup changed around it.
+    let v2html = ARTICLE
+        .replace(
+            "<td>Roads</td>",
+            "<td class=\"r\"><span>Bridges</span></td>",
+        )
+        .replace("<nav>", "<nav class=\"top\">");
+    let path = sb.file("article-v2.html", v2html);
+    let v2 = sb.json(&["source", "add", &path, "--version-of", &v1])["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let diff = sb.ok(&["source", "diff", &v1, &v2]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('-') || l.starts_with('+'))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert_eq!(changed, ["-Roads\t0.8 m", "+Bridges\t0.8 m"], "{diff}");
+}
+
+#[test]
+fn a_deleted_derived_text_fails_verify() {
+    let sb = Sandbox::new();
+    let sha = sb.add_source("article.html", ARTICLE);
+    claim(&sb, &sha, "Roads");
+    sb.sql().execute("DELETE FROM derived_texts", []).unwrap();
+    let out = verify_fails(&sb);
+    assert!(
+        out.contains("its source.add entry says quotes anchor in the text claimledger-html-innertext/1 derives"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bundle_carries_a_page_whose_quotes_anchor_in_its_text() {
+    let sb = Sandbox::new();
+    let sha = sb.add_source("article.html", ARTICLE);
+    claim(&sb, &sha, "We & our partners cannot pay for <that>.");
+    let dir = sb.dir.path().join("bundle");
+    sb.ok(&["export", "bundle", dir.to_str().unwrap()]);
+    let copy = Sandbox::empty();
+    copy.ok(&["import", "bundle", dir.to_str().unwrap()]);
+    assert_eq!(derived(&copy, &sha), derived(&sb, &sha));
+    copy.ok(&["verify"]);
+    let audit = copy.json(&["audit", "C1"]);
+    assert_eq!(audit["appearances"][0]["span_ok"], true);
+}

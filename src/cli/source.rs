@@ -385,6 +385,9 @@ fn show(args: ShowArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         for (key, value) in fields {
             out += &format!("{key:>11}: {value}\n");
         }
+        if let Some(by) = &shown.text_derived_by {
+            out += &format!("{:>11}: the text a reader sees, derived by {by}\n", "text");
+        }
     }
     if let Some(text) = &shown.text {
         if !out.is_empty() {

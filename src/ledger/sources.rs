@@ -87,6 +87,9 @@ pub struct SourceShown {
     /// The text, when asked for and the source is text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// For a web page: the extractor that derived the text its quotes anchor in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_derived_by: Option<String>,
 }
 
 impl Ledger {
@@ -174,6 +177,7 @@ impl Ledger {
             });
         }
         tx.finish_blob(blob, &print.sha256, print.size)?;
+        let derived = derive_text(&tx, &print.sha256, &print.media_type)?;
         let joined = join_document(&tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
         let (document, document_name, version) = match &joined {
             Some(versions) => {
@@ -209,9 +213,12 @@ impl Ledger {
                 document_name: document_name.clone(),
                 version,
                 meta: new.meta,
+                text_extractor: derived.as_ref().map(|d| d.extractor.to_string()),
             },
         )?;
-        record_derived(&tx, &print.sha256, &print.media_type)?;
+        if let Some(d) = &derived {
+            tx.store_derived(&print.sha256, d.extractor, &d.text)?;
+        }
         let reanchored = if joined.is_some() && print.is_text {
             reanchor_into(&tx, &time, &self.actor, document, &print.sha256)?
         } else {
@@ -353,10 +360,12 @@ impl Ledger {
         } else {
             None
         };
+        let text_derived_by = tx.derived_text(&source.sha256)?.map(|(by, _)| by);
         Ok(SourceShown {
             source,
             bytes_ok,
             text,
+            text_derived_by,
         })
     }
 }
@@ -569,19 +578,20 @@ pub(super) fn slug(text: &str) -> String {
     out.chars().take(40).collect()
 }
 
-/// Derives and records the text a reader sees in a source just stored, for the formats
-/// that have one (web pages); quotes in it anchor in that text.
-fn record_derived(tx: &Tx, sha256: &str, media_type: &str) -> Result<()> {
+/// Derives the text a reader sees in a source just stored, for the formats that have one
+/// (web pages); quotes in it anchor in that text.
+pub(super) fn derive_text(
+    tx: &Tx,
+    sha256: &str,
+    media_type: &str,
+) -> Result<Option<crate::extract::Extracted>> {
     if !crate::extract::derives(media_type) {
-        return Ok(());
+        return Ok(None);
     }
     let bytes = tx
         .blob_bytes(sha256)?
         .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
-    if let Some(derived) = crate::extract::derive(media_type, &bytes) {
-        tx.store_derived(sha256, derived.extractor, &derived.text)?;
-    }
-    Ok(())
+    Ok(crate::extract::derive(media_type, &bytes))
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
             document_name,
             version,
             meta,
+            ..
         } => {
             run(
                 conn,

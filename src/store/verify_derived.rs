@@ -18,6 +18,31 @@ pub fn check(conn: &Connection, report: &mut Report) -> Result<()> {
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // What the journal says each web page's quotes anchor in.
+    let mut named = std::collections::BTreeMap::new();
+    let mut entries = conn.prepare("SELECT payload FROM journal WHERE kind = 'source.add'")?;
+    let mut all = entries.query([])?;
+    while let Some(row) = all.next()? {
+        let payload: String = row.get(0)?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&payload) else {
+            continue; // an unreadable entry is reported by the journal check
+        };
+        if let (Some(sha), Some(by)) = (v["sha256"].as_str(), v["text_extractor"].as_str()) {
+            named.insert(sha.to_string(), by.to_string());
+        }
+    }
+    let stored: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    for (sha256, by) in &named {
+        if !stored.contains(sha256.as_str()) {
+            report.problems.push(Problem {
+                check: "derived",
+                place: format!("source {}", crate::source::short(sha256)),
+                message: format!(
+                    "its source.add entry says quotes anchor in the text {by} derives, and the ledger has no such text (derived_texts row deleted?)"
+                ),
+            });
+        }
+    }
     let mut chunks = conn.prepare_cached(
         "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
           WHERE b.sha256 = ?1 ORDER BY c.chunk",
@@ -31,6 +56,13 @@ pub fn check(conn: &Connection, report: &mut Report) -> Result<()> {
                 message,
             })
         };
+        match named.get(&sha256) {
+            Some(by) if *by == extractor => {}
+            Some(by) => problem(format!(
+                "was derived by {extractor}, and its source.add entry names {by}"
+            )),
+            None => problem("belongs to no source.add entry that names an extractor".into()),
+        }
         let Some(media_type) = media_type else {
             problem("belongs to no stored source".into());
             continue;
