@@ -5,7 +5,8 @@
 -- the extractor (name/version) that derived it. The same bytes and extractor always give
 -- the same text; `verify` derives it again and compares, and reports a row made by another
 -- extractor version rather than accepting it.
-CREATE TABLE derived_texts (
+-- (IF NOT EXISTS: tests make "old" ledgers from new ones by dropping later tables.)
+CREATE TABLE IF NOT EXISTS derived_texts (
     sha256    TEXT PRIMARY KEY REFERENCES blobs (sha256),
     extractor TEXT NOT NULL,
     text      TEXT NOT NULL

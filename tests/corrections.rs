@@ -560,7 +560,7 @@ fn a_ledger_merged_before_corrections_existed_can_be_unmerged() {
     conn.pragma_update(
         None,
         "user_version",
-        claimledger::store::migrate::SCHEMA_VERSION - 1,
+        6, // the version before the corrections migration (7)
     )
     .unwrap();
     drop(conn);

@@ -97,7 +97,8 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
             )
         );
         out += &format!(
-            "   line {}:{}, code points {}..{}{}  {}\n",
+            "   {}line {}:{}, code points {}..{}{}  {}\n",
+            ap.page.map(|p| format!("page {p}, ")).unwrap_or_default(),
             ap.line,
             ap.column,
             x.start,

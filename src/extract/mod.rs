@@ -1,4 +1,4 @@
-//! Text derived from formats a reader does not read as bytes: web pages (and later PDFs).
+//! Text derived from formats a reader does not read as bytes: web pages and PDFs.
 //!
 //! The stored bytes stay the record. For a format listed here the ledger derives, when the
 //! source is added, the text a reader sees, records it with the extractor's name and
@@ -6,34 +6,43 @@
 //! bytes to text and know nothing of the store.
 
 pub mod html;
+pub mod pdf;
 
 /// A derived text and what derived it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
-    /// Name/version of the rules that derived it.
-    pub extractor: &'static str,
+    /// Name/version of the rules or program that derived it.
+    pub extractor: String,
     /// The text.
     pub text: String,
 }
 
 /// Whether quotes in sources of this media type anchor in a derived text.
 pub fn derives(media_type: &str) -> bool {
-    media_type == "text/html"
+    matches!(media_type, "text/html" | "application/pdf")
 }
 
-/// Derives the text of a source of `media_type`, when there is a derivation for it.
+/// Derives the text of a source of `media_type`, when there is a derivation for it (and,
+/// for a PDF, `pdftotext` is installed and reads it).
 pub fn derive(media_type: &str, bytes: &[u8]) -> Option<Extracted> {
-    if !derives(media_type) {
-        return None;
+    match media_type {
+        "text/html" => Some(Extracted {
+            extractor: html::EXTRACTOR.to_string(),
+            text: html::derive(std::str::from_utf8(bytes).ok()?).text,
+        }),
+        "application/pdf" => Some(Extracted {
+            extractor: pdf::extractor()?,
+            text: pdf::derive(bytes)?,
+        }),
+        _ => None,
     }
-    let html = std::str::from_utf8(bytes).ok()?;
-    Some(Extracted {
-        extractor: html::EXTRACTOR,
-        text: html::derive(html).text,
-    })
 }
 
-/// The extractor a text of `media_type` is derived by today.
-pub fn current_extractor(media_type: &str) -> Option<&'static str> {
-    derives(media_type).then_some(html::EXTRACTOR)
+/// The extractor a text of `media_type` is derived by today (None: none, or not installed).
+pub fn current_extractor(media_type: &str) -> Option<String> {
+    match media_type {
+        "text/html" => Some(html::EXTRACTOR.to_string()),
+        "application/pdf" => pdf::extractor(),
+        _ => None,
+    }
 }

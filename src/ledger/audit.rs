@@ -51,6 +51,9 @@ pub struct AuditAppearance {
     /// Where the quote sits in a web page's markup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markup: Option<crate::extract::html::MarkupRange>,
+    /// The page of a PDF the quote starts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
 }
 
 /// How one appearance fares in one version of its document.
@@ -116,8 +119,13 @@ impl Ledger {
                 .as_deref()
                 .is_some_and(|b| source::sha256_hex(b) == a.source);
             let derived = tx.derived_text(&a.source)?;
+            let pdf = source_info.media_type == "application/pdf";
             let markup = match (&derived, &bytes) {
-                (Some(_), Some(b)) => crate::extract::html::markup_of(b, a.start, a.end),
+                (Some(_), Some(b)) if !pdf => crate::extract::html::markup_of(b, a.start, a.end),
+                _ => None,
+            };
+            let page = match &derived {
+                Some((_, t)) if pdf => Some(crate::extract::pdf::page_of(t, a.start as usize)),
                 _ => None,
             };
             let text = match derived {
@@ -174,6 +182,7 @@ impl Ledger {
                 bytes_ok,
                 span_ok,
                 markup,
+                page,
             });
         }
         let history = tx.status_history(&core.id)?;

@@ -228,7 +228,7 @@ fn append_rest(tx: &Tx, bundle: &Bundle, from: usize) -> Result<usize> {
         {
             // A web page: derive the text its quotes anchor in (verify checks the names).
             if let Some(d) = super::sources::derive_text(tx, sha256, media_type)? {
-                tx.store_derived(sha256, d.extractor, &d.text)?;
+                tx.store_derived(sha256, &d.extractor, &d.text)?;
             }
         }
         if got.seq != e.seq || got.hash() != bundle.manifest.entries[i] {

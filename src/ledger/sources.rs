@@ -74,6 +74,12 @@ pub struct SourceAdded {
     /// Whether stored bytes became a version of another document (`source attach`, or
     /// `source add --version-of` of bytes already stored).
     pub attached: bool,
+    /// For a web page or PDF just added: the extractor whose text its quotes anchor in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_extractor: Option<String>,
+    /// For a PDF just added: whether it has a text layer (a scan has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_layer: Option<bool>,
 }
 
 /// A source version and, if asked for, its text.
@@ -174,6 +180,8 @@ impl Ledger {
                 version: existing.version,
                 reanchored: Vec::new(),
                 attached: false,
+                text_extractor: None,
+                text_layer: None,
             });
         }
         tx.finish_blob(blob, &print.sha256, print.size)?;
@@ -217,7 +225,7 @@ impl Ledger {
             },
         )?;
         if let Some(d) = &derived {
-            tx.store_derived(&print.sha256, d.extractor, &d.text)?;
+            tx.store_derived(&print.sha256, &d.extractor, &d.text)?;
         }
         let reanchored = if joined.is_some() && print.is_text {
             reanchor_into(&tx, &time, &self.actor, document, &print.sha256)?
@@ -225,6 +233,10 @@ impl Ledger {
             Vec::new()
         };
         tx.commit()?;
+        let text_layer = derived
+            .as_ref()
+            .filter(|_| print.media_type == "application/pdf")
+            .map(|d| crate::extract::pdf::has_text_layer(&d.text));
         Ok(SourceAdded {
             sha256: print.sha256,
             bytes: print.size as i64,
@@ -235,6 +247,8 @@ impl Ledger {
             version,
             reanchored,
             attached: false,
+            text_layer,
+            text_extractor: derived.map(|d| d.extractor),
         })
     }
 
@@ -301,6 +315,8 @@ impl Ledger {
             version,
             reanchored,
             attached: true,
+            text_extractor: None,
+            text_layer: None,
         })
     }
 
