@@ -123,6 +123,20 @@ fn quotes_anchor_in_a_pdfs_text_with_their_page() {
     assert!(audit.contains("page 2, line "), "{audit}");
     assert_eq!(sb.json(&["audit", "C2"])["appearances"][0]["page"], 2);
     sb.ok(&["verify"]);
+    // Without pdftotext, verify cannot check the text, and says so.
+    let empty = tempfile::tempdir().unwrap();
+    let out = sb
+        .cmd(&["verify"])
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("cannot be checked: pdftotext is not installed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 
     // verify derives the text again.
     sb.sql()

@@ -68,9 +68,14 @@ pub fn check(conn: &Connection, report: &mut Report) -> Result<()> {
             continue;
         };
         let Some(current) = extract::current_extractor(&media_type) else {
-            problem(format!(
-                "no text is derived from a source of type {media_type}"
-            ));
+            problem(if extract::derives(&media_type) {
+                format!(
+                    "cannot be checked: {} is not installed (run `bash scripts/deps/poppler.sh`, or install poppler-utils)",
+                    extract::pdf::PROGRAM
+                )
+            } else {
+                format!("no text is derived from a source of type {media_type}")
+            });
             continue;
         };
         if current != extractor {
