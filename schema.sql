@@ -1,4 +1,4 @@
--- claimledger schema, version 9.
+-- claimledger schema, version 10.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 
 -- ---------------------------------------------------------------- the record
 
@@ -81,6 +81,15 @@ CREATE TABLE normalized_texts (
     rule       TEXT NOT NULL,
     normalized TEXT NOT NULL,
     map        BLOB NOT NULL
+) STRICT;
+
+-- The text a reader sees in a web page, derived from its bytes when it is added (the bytes
+-- stay the record): quotes in it anchor in this text. `extractor` is the name/version that
+-- derived it; `verify` derives it again and compares.
+CREATE TABLE derived_texts (
+    sha256    TEXT PRIMARY KEY REFERENCES blobs (sha256),
+    extractor TEXT NOT NULL,
+    text      TEXT NOT NULL
 ) STRICT;
 
 -- ---------------------------------------------------------------- derived tables

@@ -119,6 +119,11 @@ pub enum Error {
     )]
     NotText { short: String, media_type: String },
 
+    #[error(
+        "source {short} is a PDF with no text layer (a scan?): there is no text to anchor a quote in; cite it as evidence with `status set --evidence`, or add a version with text"
+    )]
+    NoTextLayer { short: String },
+
     #[error("the quote is empty; pass the words of the claim with --quote")]
     EmptyQuote,
 

@@ -182,6 +182,10 @@ pub enum Event {
         /// Descriptive metadata.
         #[serde(flatten)]
         meta: SourceMeta,
+        /// For a web page: the extractor (name/version) whose text of it quotes anchor in
+        /// (absent: quotes anchor in the bytes as text, as in entries before it existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text_extractor: Option<String>,
     },
     /// A party was named.
     #[serde(rename = "party.add")]

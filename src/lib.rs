@@ -18,6 +18,7 @@ pub mod cli;
 pub mod dates;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod import;
 pub mod journal;
 pub mod ledger;

@@ -103,7 +103,8 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
             out += &cell_line(i);
         }
         out += &format!(
-            "   line {}:{}, code points {}..{}{}  {}\n",
+            "   {}line {}:{}, code points {}..{}{}  {}\n",
+            ap.page.map(|p| format!("page {p}, ")).unwrap_or_default(),
             ap.line,
             ap.column,
             x.start,
@@ -128,6 +129,16 @@ fn render(a: &Audit, ctx: &Ctx) -> String {
         );
         if let Some(fragments) = &x.fragments {
             out += &format!("   elided: \"{}\"\n", elided(x, fragments));
+        }
+        if let Some(m) = &ap.markup {
+            out += &format!(
+                "   markup {} {} .. {} {}\n   in {}\n",
+                m.start_xpath,
+                m.start_offset,
+                m.end_xpath,
+                m.end_offset,
+                one_line(&m.context)
+            );
         }
         for v in a
             .versions

@@ -212,8 +212,11 @@ fn report_added(added: &crate::ledger::SourceAdded, ctx: &Ctx) -> anyhow::Result
                     "stored {} bytes ({}) as {}@{}",
                     added.bytes, added.media_type, added.document, added.version
                 ));
-                if !added.is_text {
-                    ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it");
+                match (&added.text_extractor, added.text_layer) {
+                    (Some(_), Some(false)) => ctx.note("a PDF with no text layer (a scan?): it can be cited as evidence, but quotes cannot be anchored in it"),
+                    (Some(by), _) => ctx.note(&format!("quotes anchor in the text a reader sees, derived by {by}")),
+                    (None, _) if !added.is_text => ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it"),
+                    (None, _) => {}
                 }
                 report_reanchoring(added, ctx);
             } else if added.attached {
@@ -417,6 +420,9 @@ fn show(args: ShowArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ];
         for (key, value) in fields {
             out += &format!("{key:>11}: {value}\n");
+        }
+        if let Some(by) = &shown.text_derived_by {
+            out += &format!("{:>11}: the text a reader sees, derived by {by}\n", "text");
         }
     }
     if let Some(text) = &shown.text {

@@ -66,6 +66,15 @@ pub(super) fn track_in_other_versions(
 
 /// The text of a source version, or why quotes cannot be anchored in it.
 pub(super) fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
+    if let Some((_, text)) = tx.derived_text(&source.sha256)? {
+        // A web page or PDF: quotes anchor in the text a reader sees.
+        if source.media_type == "application/pdf" && !crate::extract::pdf::has_text_layer(&text) {
+            return Err(Error::NoTextLayer {
+                short: short(&source.sha256).to_string(),
+            });
+        }
+        return Ok(text);
+    }
     if !source.is_text {
         return Err(Error::NotText {
             short: short(&source.sha256).to_string(),

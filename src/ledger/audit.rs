@@ -50,6 +50,12 @@ pub struct AuditAppearance {
     pub bytes_ok: bool,
     /// Whether the stored text between start and end is still `exact`.
     pub span_ok: bool,
+    /// Where the quote sits in a web page's markup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markup: Option<crate::extract::html::MarkupRange>,
+    /// The page of a PDF the quote starts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
 }
 
 /// How one appearance fares in one version of its document.
@@ -114,9 +120,22 @@ impl Ledger {
             let bytes_ok = bytes
                 .as_deref()
                 .is_some_and(|b| source::sha256_hex(b) == a.source);
-            let text = bytes
-                .and_then(|b| String::from_utf8(b).ok())
-                .unwrap_or_default();
+            let derived = tx.derived_text(&a.source)?;
+            let pdf = source_info.media_type == "application/pdf";
+            let markup = match (&derived, &bytes) {
+                (Some(_), Some(b)) if !pdf => crate::extract::html::markup_of(b, a.start, a.end),
+                _ => None,
+            };
+            let page = match &derived {
+                Some((_, t)) if pdf => Some(crate::extract::pdf::page_of(t, a.start as usize)),
+                _ => None,
+            };
+            let text = match derived {
+                Some((_, derived)) => derived, // a web page: the text a reader sees
+                None => bytes
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .unwrap_or_default(),
+            };
             let t = Text::new(&text);
             let (line, column) = t.line_column(a.start as usize);
             let span_ok = (a.end as usize) <= text.chars().count()
@@ -164,6 +183,8 @@ impl Ledger {
                 column,
                 bytes_ok,
                 span_ok,
+                markup,
+                page,
             });
         }
         let history = tx.status_history(&core.id)?;

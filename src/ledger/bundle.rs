@@ -219,6 +219,18 @@ fn append_rest(tx: &Tx, bundle: &Bundle, from: usize) -> Result<usize> {
             }
         }
         let got = tx.append(&e.time, &e.actor, e.event.clone())?;
+        if let Event::SourceAdd {
+            sha256,
+            media_type,
+            text_extractor: Some(_),
+            ..
+        } = &e.event
+        {
+            // A web page: derive the text its quotes anchor in (verify checks the names).
+            if let Some(d) = super::sources::derive_text(tx, sha256, media_type)? {
+                tx.store_derived(sha256, &d.extractor, &d.text)?;
+            }
+        }
         if got.seq != e.seq || got.hash() != bundle.manifest.entries[i] {
             return Err(rebuilt_differs(i));
         }

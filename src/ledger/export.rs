@@ -83,10 +83,15 @@ impl TextCache {
         if let Some(i) = self.texts.iter().position(|(s, _)| s == sha256) {
             return Ok(&self.texts[i].1);
         }
-        let bytes = tx
-            .blob_bytes(sha256)?
-            .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
-        let text = String::from_utf8(bytes).unwrap_or_default();
+        let text = match tx.derived_text(sha256)? {
+            Some((_, derived)) => derived, // a web page: the text a reader sees
+            None => {
+                let bytes = tx
+                    .blob_bytes(sha256)?
+                    .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+        };
         self.texts.push((sha256.to_string(), text));
         Ok(&self.texts.last().expect("just pushed").1)
     }

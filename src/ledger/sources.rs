@@ -77,6 +77,12 @@ pub struct SourceAdded {
     /// Whether stored bytes became a version of another document (`source attach`, or
     /// `source add --version-of` of bytes already stored).
     pub attached: bool,
+    /// For a web page or PDF just added: the extractor whose text its quotes anchor in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_extractor: Option<String>,
+    /// For a PDF just added: whether it has a text layer (a scan has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_layer: Option<bool>,
 }
 
 /// A source version and, if asked for, its text.
@@ -90,6 +96,9 @@ pub struct SourceShown {
     /// The text, when asked for and the source is text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// For a web page: the extractor that derived the text its quotes anchor in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_derived_by: Option<String>,
 }
 
 impl Ledger {
@@ -202,6 +211,8 @@ impl Ledger {
             version,
             reanchored,
             attached: true,
+            text_extractor: None,
+            text_layer: None,
         })
     }
 
@@ -261,10 +272,12 @@ impl Ledger {
         } else {
             None
         };
+        let text_derived_by = tx.derived_text(&source.sha256)?.map(|(by, _)| by);
         Ok(SourceShown {
             source,
             bytes_ok,
             text,
+            text_derived_by,
         })
     }
 }
@@ -452,9 +465,12 @@ pub(super) fn store_source(
             version: existing.version,
             reanchored: Vec::new(),
             attached: false,
+            text_extractor: None,
+            text_layer: None,
         });
     }
     tx.finish_blob(blob, &print.sha256, print.size)?;
+    let derived = derive_text(tx, &print.sha256, &print.media_type)?;
     let joined = join_document(tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
     let (document, document_name, version) = match &joined {
         Some(versions) => {
@@ -490,14 +506,22 @@ pub(super) fn store_source(
             document_name: document_name.clone(),
             version,
             meta: new.meta,
+            text_extractor: derived.as_ref().map(|d| d.extractor.to_string()),
         },
     )?;
+    if let Some(d) = &derived {
+        tx.store_derived(&print.sha256, &d.extractor, &d.text)?;
+    }
     let reanchored = if joined.is_some() && print.is_text {
         reanchor_into(tx, &time, actor, document, &print.sha256)?
     } else {
         Vec::new()
     };
     tx.execute_batch("RELEASE store_source")?;
+    let text_layer = derived
+        .as_ref()
+        .filter(|_| print.media_type == "application/pdf")
+        .map(|d| crate::extract::pdf::has_text_layer(&d.text));
     Ok(SourceAdded {
         sha256: print.sha256,
         bytes: print.size as i64,
@@ -508,6 +532,8 @@ pub(super) fn store_source(
         version,
         reanchored,
         attached: false,
+        text_layer,
+        text_extractor: derived.map(|d| d.extractor),
     })
 }
 
@@ -615,6 +641,22 @@ pub(super) fn slug(text: &str) -> String {
         out.push_str(&word);
     }
     out.chars().take(40).collect()
+}
+
+/// Derives the text a reader sees in a source just stored, for the formats that have one
+/// (web pages); quotes in it anchor in that text.
+pub(super) fn derive_text(
+    tx: &Tx,
+    sha256: &str,
+    media_type: &str,
+) -> Result<Option<crate::extract::Extracted>> {
+    if !crate::extract::derives(media_type) {
+        return Ok(None);
+    }
+    let bytes = tx
+        .blob_bytes(sha256)?
+        .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
+    Ok(crate::extract::derive(media_type, &bytes))
 }
 
 #[cfg(test)]

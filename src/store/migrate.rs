@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     CORRECTIONS,
     include_str!("../../migrations/008-elided-appearances.sql"),
     include_str!("../../migrations/010-imports.sql"),
+    include_str!("../../migrations/011-derived-texts.sql"),
 ];
 
 /// The corrections migration (claims withdrawn, appearances removed, merges undone).

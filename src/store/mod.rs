@@ -16,6 +16,7 @@
 mod append;
 pub mod blobs;
 pub mod corrections;
+pub mod derived;
 pub mod faults;
 pub mod imports;
 pub mod merkle;
@@ -25,6 +26,7 @@ mod project_corrections;
 pub mod queries;
 mod replay;
 pub mod verify;
+pub mod verify_derived;
 pub mod verify_schema;
 
 use std::path::{Path, PathBuf};

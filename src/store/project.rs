@@ -136,6 +136,7 @@ pub fn apply_buffered(conn: &Connection, entry: &Entry, search: &mut SearchBuffe
             document_name,
             version,
             meta,
+            ..
         } => {
             run(
                 conn,

@@ -49,6 +49,7 @@ pub const RECORD_TABLES: &[&str] = &[
     "blob_chunks",
     "merkle_nodes",
     "normalized_texts",
+    "derived_texts",
 ];
 
 /// Most differences reported per table (or per kind of check) before summing up the rest.
@@ -137,6 +138,7 @@ pub fn verify(
     v.sources(options.quick, progress)?;
     v.appearances(progress)?;
     v.normalized_texts(progress)?;
+    super::verify_derived::check(v.conn, &mut v.report)?;
     v.sqlite(progress)?;
     super::verify_schema::check(v.conn, &mut v.report)?;
     Ok(v.report)
@@ -923,6 +925,9 @@ impl Verifier<'_> {
     }
 
     fn stored_text(&self, sha256: &str) -> Result<Option<String>> {
+        if let Some(text) = super::verify_derived::derived_text(self.conn, sha256)? {
+            return Ok(Some(text)); // a web page's quotes are in its derived text
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
               WHERE b.sha256 = ?1 ORDER BY c.chunk",
