@@ -153,6 +153,7 @@ fn add(args: AddArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             captured: args.captured,
             version_of: args.version_of,
             name: args.name,
+            raw_text: false,
         },
     )?;
     report_added(&added, ctx)

@@ -255,7 +255,10 @@ impl Ledger {
             &path,
             origin,
             dates::now(),
-            NewSource::default(),
+            NewSource {
+                raw_text: true,
+                ..NewSource::default()
+            },
         )?;
         let time = dates::now();
         let mut report = ImportReport {

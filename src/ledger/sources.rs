@@ -27,6 +27,9 @@ pub struct NewSource {
     pub version_of: Option<String>,
     /// The name of the new document (default: from the title or file name).
     pub name: Option<String>,
+    /// Anchor in the bytes as they are, even in a web page or PDF (an imported file: its
+    /// claims point at cells and JSON strings in the markup, not at the text a reader sees).
+    pub raw_text: bool,
 }
 
 /// How one earlier appearance fares in a newly added version.
@@ -470,7 +473,11 @@ pub(super) fn store_source(
         });
     }
     tx.finish_blob(blob, &print.sha256, print.size)?;
-    let derived = derive_text(tx, &print.sha256, &print.media_type)?;
+    let derived = if new.raw_text {
+        None
+    } else {
+        derive_text(tx, &print.sha256, &print.media_type)?
+    };
     let joined = join_document(tx, new.version_of.as_deref(), new.meta.url.as_deref())?;
     let (document, document_name, version) = match &joined {
         Some(versions) => {
