@@ -423,8 +423,8 @@ fn index_instances(db: &Path) -> Result<Vec<(String, i64, String, i64)>, String>
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .map_err(|e| e.to_string())?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string());
-    rows
+        .map_err(|e| e.to_string())?;
+    Ok(rows)
 }
 
 /// Swaps columns `cols` between journal rows `a` and `b` (seq stays).
