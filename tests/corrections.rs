@@ -987,3 +987,52 @@ fn reasons_are_stored_exact_and_shown_safely() {
     sb.fails(&["list", "--withdrawn", "--all"], 2);
     sb.fails(&["summary", "--withdrawn", "--all"], 2);
 }
+
+#[test]
+fn a_withdrawn_claim_is_not_published_and_an_amended_one_is_published_corrected() {
+    let (sb, _) = ledger();
+    sb.ok(&["status", "set", "C1", "C2", "disputed"]);
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C1",
+        "--statement",
+        "The ministry called it a precision strike",
+        "--reason",
+        "paraphrase",
+    ]);
+    sb.ok(&["claim", "withdraw", "C2", "--reason", "duplicate"]);
+    let site = ["--publisher", "Desk", "--site", "https://desk.example"];
+    // By default the exports and the report leave the withdrawn claim out...
+    let reviews = sb.ok(&[&["export", "claimreview"][..], &site[..]].concat());
+    let reviews: Value = serde_json::from_str(&reviews).unwrap();
+    let reviewed: Vec<&str> = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["claimReviewed"].as_str().unwrap())
+        .collect();
+    assert_eq!(reviewed, ["The ministry called it a precision strike"]);
+    let notes = sb.ok(&["export", "annotations"]);
+    assert!(!notes.contains(CLIPS), "{notes}");
+    assert!(notes.contains(STRIKE), "{notes}");
+    sb.ok(&["report", "--out", "all.html"]);
+    let html = std::fs::read_to_string(sb.dir.path().join("all.html")).unwrap();
+    assert!(html.contains("The ministry called it a precision strike"));
+    assert!(!html.contains(CLIPS));
+    // ...and naming it is refused, writing nothing.
+    for args in [
+        &[&["export", "claimreview", "C2"][..], &site[..]].concat(),
+        &["export", "annotations", "C2"][..].to_vec(),
+        &["export", "prov", "C1", "C2"][..].to_vec(),
+        &["report", "C2", "--out", "c2.html"][..].to_vec(),
+    ] {
+        sb.refuses(args, "claim C2 is withdrawn; restore it first");
+    }
+    assert!(!sb.dir.path().join("c2.html").exists());
+    verify_ok(&sb);
+    sb.ok(&["claim", "restore", "C2", "--reason", "not a duplicate"]);
+    let reviews = sb.ok(&[&["export", "claimreview", "C2"][..], &site[..]].concat());
+    assert!(reviews.contains("claimReviewed"), "{reviews}");
+    verify_ok(&sb);
+}

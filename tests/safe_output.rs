@@ -354,3 +354,49 @@ fn color_always_wins_over_no_color() {
     assert!(!sb.ok(&["list"]).contains('\u{1b}'));
     assert!(!sb.ok(&["audit", "C1"]).contains('\u{1b}'));
 }
+
+#[test]
+fn json_and_exports_on_stdout_are_exact_json_with_no_raw_controls() {
+    let sb = hostile_ledger();
+    // C1 controls and DEL, which serde_json leaves raw, as well as the bidi controls.
+    let extra = "c1\u{9b}31m del\u{7f} \u{202E}x";
+    sb.ok(&[
+        "claim",
+        "amend",
+        "C1",
+        "--statement",
+        extra,
+        "--reason",
+        "r",
+    ]);
+    let site = ["--publisher", "Desk", "--site", "https://desk.example"];
+    for args in [
+        vec!["list", "--json"],
+        vec!["audit", "C1", "--json"],
+        vec!["export", "claimreview", site[0], site[1], site[2], site[3]],
+        vec!["export", "annotations"],
+        vec!["export", "prov"],
+    ] {
+        let out = sb.cmd(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_harmless(&format!("{args:?}"), &stdout);
+        let value: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {stdout}"));
+        let all = value.to_string();
+        assert!(
+            all.contains(serde_json::to_string(extra).unwrap().trim_matches('"')),
+            "{args:?} lost the exact statement: {stdout}"
+        );
+    }
+    let review: serde_json::Value = serde_json::from_str(&sb.ok(&[
+        "export",
+        "claimreview",
+        site[0],
+        site[1],
+        site[2],
+        site[3],
+    ]))
+    .unwrap();
+    assert_eq!(review[0]["claimReviewed"], extra);
+}

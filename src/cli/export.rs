@@ -100,8 +100,16 @@ pub(super) fn selection(claims: &[String]) -> Selection {
 }
 
 /// Writes `text` to `out`, or to standard output.
-pub(super) fn write_out(ctx: &Ctx, out: Option<&Path>, text: &str) -> anyhow::Result<()> {
+/// `json`: the text is serialized JSON, printed exact to stdout (see [`safe::json`]);
+/// other text (DOT) is printed with [`terminal`]'s escapes.
+pub(super) fn write_out(
+    ctx: &Ctx,
+    out: Option<&Path>,
+    text: &str,
+    json: bool,
+) -> anyhow::Result<()> {
     match out {
+        None if json => ctx.emit_json_text(text),
         None => ctx.emit(text),
         Some(path) => {
             std::fs::write(path, text).map_err(|source| Error::WriteFile {
@@ -151,7 +159,7 @@ fn claimreview_run(args: ClaimReviewArgs, ctx: &Ctx) -> anyhow::Result<ExitCode>
     }
     let mut text = serde_json::to_string_pretty(&export.document)?;
     text.push('\n');
-    write_out(ctx, args.out.as_deref(), &text)?;
+    write_out(ctx, args.out.as_deref(), &text, true)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -160,7 +168,7 @@ fn annotations_run(args: AnnotationArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> 
     let doc = annotations::collection(&ledger, &claims, args.utf16);
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
-    write_out(ctx, args.out.as_deref(), &text)?;
+    write_out(ctx, args.out.as_deref(), &text, true)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,7 +187,7 @@ fn prov_run(args: ProvArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         text.push('\n');
         text
     };
-    write_out(ctx, args.out.as_deref(), &text)?;
+    write_out(ctx, args.out.as_deref(), &text, !args.dot)?;
     Ok(ExitCode::SUCCESS)
 }
 

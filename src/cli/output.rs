@@ -110,6 +110,17 @@ impl Ctx {
         self.emit_raw(&self.for_terminal(text))
     }
 
+    /// Writes serialized JSON (an export) to stdout, exact (see [`safe::json`]).
+    pub fn emit_json_text(&self, text: &str) -> anyhow::Result<()> {
+        if self.format == Format::Csv {
+            return Err(Error::Usage(
+                "this command does not print CSV; use --json, or leave out --csv".into(),
+            )
+            .into());
+        }
+        self.emit_raw(&safe::json(text))
+    }
+
     /// Writes generated text (a completion script, a man page) to stdout exactly.
     pub fn emit_data(&self, text: &str) -> anyhow::Result<()> {
         self.emit_raw(text)
@@ -136,11 +147,12 @@ impl Ctx {
         out
     }
 
-    /// Writes a value as pretty JSON to stdout (exact: JSON escapes control characters).
+    /// Writes a value as pretty JSON to stdout (exact: control and bidi characters are JSON
+    /// escapes, see [`safe::json`]).
     pub fn emit_json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
         let mut text = serde_json::to_string_pretty(value)?;
         text.push('\n');
-        self.emit_raw(&text)
+        self.emit_raw(&safe::json(&text))
     }
 
     /// Writes rows as CSV (with a header) to stdout, each cell through

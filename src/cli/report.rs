@@ -71,7 +71,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         filters: args.filters.describe(),
     };
     let html = report::render(&ledger, &claims, &options).context("cannot render the report")?;
-    write_out(ctx, Some(&args.out), &html)?;
+    write_out(ctx, Some(&args.out), &html, false)?;
     if ctx.quiet {
         return Ok(ExitCode::SUCCESS);
     }

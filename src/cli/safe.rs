@@ -35,6 +35,25 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Serialized JSON with every unsafe character that serde_json leaves raw (DEL, the C1
+/// controls, the bidi controls) written as a JSON `\uXXXX` escape: the same JSON value,
+/// exact, and harmless on a terminal. (serde_json already escapes C0 controls; every
+/// unsafe character is in the BMP and can only occur inside a JSON string.)
+pub fn json(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A CSV cell that a spreadsheet will not run as a formula: a cell starting with `=`, `+`,
 /// `-`, `@`, tab or carriage return gets a leading `'`, as OWASP advises for CSV injection.
 pub fn spreadsheet(cell: &str) -> Cow<'_, str> {

@@ -36,6 +36,14 @@ impl Ledger {
                 let mut out: Vec<String> = Vec::new();
                 for id in ids {
                     let core = tx.claim(claim::parse_id(id)?, id)?;
+                    // A withdrawn claim was logged by mistake: it is not published,
+                    // not even when named.
+                    if core.withdrawn_seq.is_some() {
+                        return Err(Error::ClaimWithdrawn {
+                            claim: core.id,
+                            action: "export or report",
+                        });
+                    }
                     if !out.contains(&core.id) {
                         out.push(core.id);
                     }
