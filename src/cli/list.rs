@@ -263,18 +263,31 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 /// `list --json`, written as the rows are read: the same bytes as the pretty-printed array,
 /// with memory flat in the number of claims.
 fn stream_json(ctx: &Ctx, query: &crate::ledger::ListQuery) -> anyhow::Result<ExitCode> {
-    use serde::ser::{SerializeSeq, Serializer};
     use std::io::Write;
     let mut ledger = ctx.open()?;
-    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut json = serde_json::Serializer::pretty(out);
-    let output = |e: serde_json::Error| crate::error::Error::Output(e.into());
-    let mut seq = json.serialize_seq(None).map_err(output)?;
-    ledger.list_each(query, |row| seq.serialize_element(&row).map_err(output))?;
-    seq.end().map_err(output)?;
-    let mut out = json.into_inner();
-    out.write_all(b"\n")
-        .and_then(|()| out.flush())
-        .map_err(crate::error::Error::Output)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let write = |out: &mut std::io::BufWriter<_>, text: &str| {
+        out.write_all(text.as_bytes())
+            .map_err(crate::error::Error::Output)
+    };
+    // The bytes `serde_json::to_string_pretty` gives for the whole array, one row at a time,
+    // each through safe::json (exact JSON, no raw control reaching a terminal).
+    let mut first = true;
+    ledger.list_each(query, |row| {
+        let element = serde_json::to_string_pretty(&row)
+            .map_err(|e| crate::error::Error::Output(e.into()))?;
+        write(&mut out, if first { "[\n" } else { ",\n" })?;
+        first = false;
+        for (n, line) in element.lines().enumerate() {
+            if n > 0 {
+                write(&mut out, "\n")?;
+            }
+            write(&mut out, "  ")?;
+            write(&mut out, &super::safe::json(line))?;
+        }
+        Ok(())
+    })?;
+    write(&mut out, if first { "[]\n" } else { "\n]\n" })?;
+    out.flush().map_err(crate::error::Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }
