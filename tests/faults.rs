@@ -101,8 +101,16 @@ fn a_killed_init_leaves_nothing_in_the_way() {
         assert!(!out.status.success(), "init was not killed: {out:?}");
         assert!(!sb.db.exists(), "a killed init left {}", sb.db.display());
     }
-    let out = sb.ok(&["init", "--origin", "test.example/ledger"]);
-    assert!(out.contains("created ledger"), "{out}");
+    // init says "created ledger" on stderr (stdout is for data).
+    let out = sb
+        .cmd(&["init", "--origin", "test.example/ledger"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("created ledger"),
+        "{out:?}"
+    );
     sb.ok(&["verify"]);
     // What the killed runs left is hidden and does not count as a ledger.
     let names: Vec<String> = std::fs::read_dir(sb.dir.path())
