@@ -8,7 +8,7 @@
 //!
 //! Submodules: [`migrate`] (schema versions), [`project`] (journal entries → derived
 //! tables, with [`project_corrections`] for corrections), [`queries`] (reads, with
-//! [`corrections`] and [`imports`]), [`blobs`] (source bytes), [`merkle`] (the journal's
+//! [`corrections`], [`imports`], `journal_reads` and `status_table`), [`blobs`] (source bytes), [`merkle`] (the journal's
 //! Merkle tree and checkpoints), [`verify`] (checking all of it, with [`verify_schema`] for
 //! the schema objects and checkpoint coverage), [`faults`] (storage failures in words, the
 //! write lock, read-only opening).
@@ -19,12 +19,14 @@ pub mod corrections;
 pub mod derived;
 pub mod faults;
 pub mod imports;
+mod journal_reads;
 pub mod merkle;
 pub mod migrate;
 pub mod project;
 mod project_corrections;
 pub mod queries;
 mod replay;
+mod status_table;
 pub mod verify;
 pub mod verify_derived;
 pub mod verify_schema;

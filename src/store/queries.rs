@@ -4,8 +4,10 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::Tx;
+pub use super::journal_reads::JournalRow;
+pub use super::status_table::{ClaimFilter, ClaimRow, ClaimSort, Withdrawn, fts_query};
 use crate::error::{Error, Result};
-use crate::journal::{Entry, Event};
+
 use crate::party::name_key;
 use crate::source::{SourceRef, VersionPick};
 use crate::status::Status;
@@ -56,21 +58,6 @@ const SOURCE_COLUMNS: &str = "s.sha256, s.size, s.media_type, s.is_text, d.name,
     (SELECT count(*) FROM appearances a WHERE a.source = s.sha256), s.document_id";
 
 /// The day a claim was said, or, when that is unknown, the day it was recorded.
-const DAY_SAID: &str =
-    "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
-
-/// How a claim's quotes fare in the latest version of their documents: the worst state
-/// over its appearances (3 missing, 2 changed, 1 moved, 0 unchanged), NULL when none is
-/// in a document with a later version.
-const LATEST: &str = "(SELECT max(CASE coalesce(t.state, 'missing') WHEN 'missing' THEN 3
-            WHEN 'changed' THEN 2 WHEN 'moved' THEN 1 ELSE 0 END)
-     FROM appearances a JOIN sources s ON s.sha256 = a.source
-     JOIN sources ls ON ls.document_id = s.document_id AND ls.sha256 <> a.source
-        AND ls.version = (SELECT max(x.version) FROM sources x
-              WHERE x.document_id = s.document_id AND x.is_text)
-     LEFT JOIN anchorings t ON t.appearance_id = a.id AND t.source = ls.sha256
-     WHERE a.claim_id = c.id)";
-
 const APPEARANCE_COLUMNS: &str =
     "a.id, a.source, a.start, a.end, a.exact, a.prefix, a.suffix, a.quote, a.normalized, a.seq,
      a.fragments";
@@ -143,107 +130,6 @@ pub struct PartyRow {
     pub relayed: i64,
     /// Status events that name it.
     pub statuses: i64,
-}
-
-/// One row of the status table.
-#[derive(Debug, Clone, Serialize)]
-pub struct ClaimRow {
-    /// `C1`.
-    pub id: String,
-    /// The statement.
-    pub statement: String,
-    /// The claimant's display name.
-    pub claimant: String,
-    /// Conduits' display names, outermost last.
-    pub via: Vec<String>,
-    /// The status name.
-    pub status: String,
-    /// The status as one phrase ("denied by Kyiv").
-    pub status_label: String,
-    /// When it was said.
-    pub said: Option<String>,
-    /// How many appearances.
-    pub appearances: i64,
-    /// How the claim's quote fares in the latest version of its document, when that is not
-    /// the version it was recorded in (the worst over its appearances); None otherwise.
-    pub latest: Option<String>,
-    /// Whether the claim was withdrawn (shown only with `list --withdrawn` or `--all`).
-    pub withdrawn: bool,
-}
-
-/// Filters of the status table; all given ones must hold.
-#[derive(Debug, Clone, Default)]
-pub struct ClaimFilter {
-    /// Status name.
-    pub status: Option<String>,
-    /// Claimant party id.
-    pub claimant: Option<i64>,
-    /// Conduit party id.
-    pub via: Option<i64>,
-    /// Source version (full SHA-256).
-    pub source: Option<String>,
-    /// Only claims whose quote is missing from the latest version of its document.
-    pub missing_from_latest: bool,
-    /// Only claims with an appearance in some version of this document (its id).
-    pub document: Option<i64>,
-    /// Only claims said (or, when that is unknown, recorded) on or after this day.
-    pub since: Option<String>,
-    /// Only claims said (or, when that is unknown, recorded) on or before this day.
-    pub until: Option<String>,
-    /// Full-text search over statements and quotes (every word must occur).
-    pub search: Option<String>,
-    /// Order of the rows.
-    pub sort: ClaimSort,
-    /// Standing claims, withdrawn ones, or both.
-    pub withdrawn: Withdrawn,
-}
-
-/// Which claims the tables show, by whether they were withdrawn.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Withdrawn {
-    /// Claims that stand (the default).
-    #[default]
-    Excluded,
-    /// Only withdrawn claims.
-    Only,
-    /// Both.
-    Included,
-}
-
-impl Withdrawn {
-    /// The SQL condition on claims `c`.
-    fn condition(self) -> &'static str {
-        match self {
-            Withdrawn::Excluded => " AND c.withdrawn_seq IS NULL",
-            Withdrawn::Only => " AND c.withdrawn_seq IS NOT NULL",
-            Withdrawn::Included => "",
-        }
-    }
-}
-
-/// Orders of the status table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ClaimSort {
-    /// By claim number.
-    #[default]
-    Id,
-    /// By status name, then number.
-    Status,
-    /// By claimant name, then number.
-    Claimant,
-    /// By when said (or recorded), then number.
-    Said,
-}
-
-/// Turns what a user typed into an FTS5 query: every word must occur, as a word prefix,
-/// and FTS syntax in the input is taken literally.
-pub fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| format!("\"{t}\"*"))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// An appearance as stored.
@@ -711,155 +597,6 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The status table.
-    pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
-        let mut rows = Vec::new();
-        self.claims_each(filter, |row| {
-            rows.push(row);
-            Ok(())
-        })?;
-        Ok(rows)
-    }
-
-    /// Whether some document has more than one text version (only then can a quote fare
-    /// differently in the latest version: [`ClaimRow::latest`] is None for every claim
-    /// otherwise). One pass over `sources`, which holds a row per source, not per claim.
-    pub fn has_later_versions(&self) -> Result<bool> {
-        Ok(self.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sources WHERE is_text GROUP BY document_id HAVING count(*) > 1)",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// The status table, one row at a time to `each` (memory stays flat in the row count).
-    /// The latest-version column and the date said are computed only when some row can
-    /// have one or a filter or the order needs it.
-    pub fn claims_each(
-        &self,
-        filter: &ClaimFilter,
-        mut each: impl FnMut(ClaimRow) -> Result<()>,
-    ) -> Result<()> {
-        let latest = if filter.missing_from_latest || self.has_later_versions()? {
-            LATEST
-        } else {
-            "NULL"
-        };
-        let day_said = if filter.sort == ClaimSort::Said {
-            DAY_SAID
-        } else {
-            "NULL"
-        };
-        let mut sql = format!(
-            "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
-                (SELECT group_concat(vp.name, char(31)) FROM
-                    (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
-                     WHERE v.claim_id = c.id ORDER BY v.position) vp),
-                (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id),
-                {latest} AS latest,
-                {day_said} AS day_said, c.withdrawn_seq IS NOT NULL
-             FROM claims c JOIN parties p ON p.id = c.claimant_id
-             JOIN statuses s ON s.name = c.status
-             LEFT JOIN parties bp ON bp.id = c.status_party_id
-             WHERE 1 = 1{}",
-            filter.withdrawn.condition()
-        );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(status) = &filter.status {
-            args.push(status.clone().into());
-            sql += &format!(" AND c.status = ?{}", args.len());
-        }
-        if let Some(party) = filter.claimant {
-            args.push(party.into());
-            sql += &format!(" AND c.claimant_id = ?{}", args.len());
-        }
-        if let Some(party) = filter.via {
-            args.push(party.into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM claim_conduits v WHERE v.claim_id = c.id AND v.party_id = ?{})",
-                args.len()
-            );
-        }
-        if let Some(source) = &filter.source {
-            args.push(source.clone().into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM appearances a WHERE a.claim_id = c.id AND a.source = ?{})",
-                args.len()
-            );
-        }
-        if filter.missing_from_latest {
-            sql += " AND latest = 3";
-        }
-        if let Some(document) = filter.document {
-            args.push(document.into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM appearances a JOIN sources s ON s.sha256 = a.source
-                   WHERE a.claim_id = c.id AND s.document_id = ?{})",
-                args.len()
-            );
-        }
-        let day =
-            "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
-        if let Some(since) = &filter.since {
-            args.push(since.clone().into());
-            sql += &format!(" AND {day} >= ?{}", args.len());
-        }
-        if let Some(until) = &filter.until {
-            args.push(until.clone().into());
-            sql += &format!(" AND {day} <= ?{}", args.len());
-        }
-        if let Some(search) = &filter.search {
-            match fts_query(search) {
-                Some(query) => {
-                    args.push(query.into());
-                    sql += &format!(
-                        " AND c.number IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?{})",
-                        args.len()
-                    );
-                }
-                None => sql += " AND 0",
-            }
-        }
-        sql += match filter.sort {
-            ClaimSort::Id => " ORDER BY c.number",
-            ClaimSort::Status => " ORDER BY c.status, c.number",
-            ClaimSort::Claimant => " ORDER BY p.name COLLATE NOCASE, c.number",
-            ClaimSort::Said => " ORDER BY day_said, c.number",
-        };
-        let mut stmt = self.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            let label: String = r.get(4)?;
-            let by: Option<String> = r.get(5)?;
-            let via: Option<String> = r.get(7)?;
-            Ok(ClaimRow {
-                id: r.get(0)?,
-                statement: r.get(1)?,
-                claimant: r.get(2)?,
-                via: via
-                    .map(|v| v.split('\u{1f}').map(str::to_string).collect())
-                    .unwrap_or_default(),
-                status: r.get(3)?,
-                status_label: crate::status::phrase(&label, by.as_deref()),
-                said: r.get(6)?,
-                appearances: r.get(8)?,
-                latest: r.get::<_, Option<i64>>(9)?.map(|l| {
-                    match l {
-                        0 => "unchanged",
-                        1 => "moved",
-                        2 => "changed",
-                        _ => "missing",
-                    }
-                    .to_string()
-                }),
-                withdrawn: r.get(11)?,
-            })
-        })?;
-        for row in rows {
-            each(row?)?;
-        }
-        Ok(())
-    }
-
     /// A claim's appearances, in the order they were recorded.
     pub fn appearances(&self, claim: &str) -> Result<Vec<AppearanceRow>> {
         let sql = format!(
@@ -928,72 +665,6 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Journal entries, newest first; `limit` of None means all.
-    pub fn entries(&self, limit: Option<i64>) -> Result<Vec<Entry>> {
-        let mut stmt = self.prepare(
-            "SELECT seq, time, actor, kind, payload FROM journal ORDER BY seq DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map(params![limit.unwrap_or(-1)], entry_row)?;
-        collect_entries(rows)
-    }
-
-    /// The entries with these sequence numbers, in order.
-    pub fn entries_at(&self, seqs: &[i64]) -> Result<Vec<(Entry, String)>> {
-        let mut stmt = self.prepare_cached(
-            "SELECT seq, time, actor, kind, payload, hash FROM journal WHERE seq = ?1",
-        )?;
-        let mut out = Vec::with_capacity(seqs.len());
-        for &seq in seqs {
-            let (parts, hash) = stmt.query_row(params![seq], |r| {
-                Ok((entry_row(r)?, r.get::<_, String>(5)?))
-            })?;
-            out.push((parts_to_entry(parts)?, hash));
-        }
-        Ok(out)
-    }
-
-    /// How many journal entries there are (sequence numbers run from 0 without gaps, so
-    /// this is one more than the last; a lookup, not a count).
-    pub fn journal_size(&self) -> Result<i64> {
-        Ok(
-            self.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| {
-                r.get(0)
-            })?,
-        )
-    }
-
-    /// The sequence numbers of the entries a claim rests on, in order: its sources (and the
-    /// versions it was followed into), its own entries and status events, and every entry
-    /// that shaped its parties (their creation, names, and merges).
-    pub fn claim_entry_seqs(&self, claim: &str) -> Result<Vec<i64>> {
-        Ok(self
-            .prepare(
-                "WITH involved(id) AS (
-                    SELECT claimant_id FROM claims WHERE id = ?1
-                    UNION SELECT party_id FROM claim_conduits WHERE claim_id = ?1
-                    UNION SELECT party_id FROM status_events
-                          WHERE claim_id = ?1 AND party_id IS NOT NULL
-                 ), everyone(id) AS (
-                    SELECT id FROM involved
-                    UNION SELECT p.id FROM parties p WHERE p.merged_into IN (SELECT id FROM involved)
-                 )
-                 SELECT seq FROM claims WHERE id = ?1
-                 UNION SELECT seq FROM appearances WHERE claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
-                 UNION SELECT seq FROM status_events WHERE claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
-                 UNION SELECT t.seq FROM anchorings t JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN anchorings t ON t.source = s.sha256 JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
-                 UNION SELECT p.seq FROM parties p WHERE p.id IN (SELECT id FROM everyone)
-                 UNION SELECT p.merged_seq FROM parties p
-                       WHERE p.id IN (SELECT id FROM everyone) AND p.merged_seq IS NOT NULL
-                 UNION SELECT n.seq FROM party_names n WHERE n.party_id IN (SELECT id FROM involved)
-                 ORDER BY 1",
-            )?
-            .query_map(params![claim], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
-    }
-
     /// A value from the ledger's meta table.
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
@@ -1017,27 +688,6 @@ pub enum IdTable {
     Appearances,
 }
 
-type EntryParts = (i64, String, String, String, String);
-
-fn entry_row(r: &Row) -> rusqlite::Result<EntryParts> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-}
-
-fn parts_to_entry((seq, time, actor, kind, payload): EntryParts) -> Result<Entry> {
-    let event =
-        Event::from_parts(&kind, &payload).map_err(|reason| Error::BadEntry { seq, reason })?;
-    Ok(Entry {
-        seq,
-        time,
-        actor,
-        event,
-    })
-}
-
-fn collect_entries(rows: impl Iterator<Item = rusqlite::Result<EntryParts>>) -> Result<Vec<Entry>> {
-    rows.map(|r| parts_to_entry(r?)).collect()
-}
-
 /// A party in brief, for exports: id, display name, kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PartyBrief {
@@ -1055,23 +705,6 @@ fn party_brief(r: &Row) -> rusqlite::Result<PartyBrief> {
         name: r.get(1)?,
         kind: r.get(2)?,
     })
-}
-
-/// One journal row exactly as stored.
-#[derive(Debug, Clone)]
-pub struct JournalRow {
-    /// Sequence number.
-    pub seq: i64,
-    /// Time.
-    pub time: String,
-    /// Actor.
-    pub actor: String,
-    /// Kind.
-    pub kind: String,
-    /// Payload (canonical JSON).
-    pub payload: String,
-    /// The stored hash.
-    pub hash: String,
 }
 
 // Reads for the exports (src/ledger/export.rs) and bundles (src/ledger/bundle.rs).
@@ -1113,29 +746,6 @@ impl Tx<'_> {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Journal rows exactly as stored, from `from` on, in order, each handed to `f`.
-    pub fn each_journal_row(
-        &self,
-        from: i64,
-        mut f: impl FnMut(JournalRow) -> Result<()>,
-    ) -> Result<()> {
-        let mut stmt = self.prepare(
-            "SELECT seq, time, actor, kind, payload, hash FROM journal WHERE seq >= ?1 ORDER BY seq",
-        )?;
-        let mut rows = stmt.query(params![from])?;
-        while let Some(r) = rows.next()? {
-            f(JournalRow {
-                seq: r.get(0)?,
-                time: r.get(1)?,
-                actor: r.get(2)?,
-                kind: r.get(3)?,
-                payload: r.get(4)?,
-                hash: r.get(5)?,
-            })?;
-        }
-        Ok(())
     }
 
     /// Whether bytes named `sha256` are stored.
