@@ -155,6 +155,10 @@ fn tokens_roles_and_public_read() {
     let public = Server::start(&sb, &["--public-read"]);
     let read = http.get(public.url("/api/claims")).send().unwrap();
     assert_eq!(read.status(), StatusCode::OK);
+    // The web pages too.
+    let page = http.get(public.url("/claims")).send().unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().unwrap().contains("<h1>Claims</h1>"));
     let write = http
         .post(public.url("/api/claims"))
         .body("{}")
@@ -173,6 +177,15 @@ fn every_endpoint_answers_as_the_command_line_does() {
     let auth = |r: reqwest::blocking::RequestBuilder, t: &str| r.header("Authorization", bearer(t));
 
     let sha = post_article(&server, &ana);
+    let listed = sb.json(&["source", "list"]);
+    let stored = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["sha256"] == sha.as_str())
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(stored["title"], "Strike on the Corrin Bridge");
+    assert_eq!(stored["url"], "https://news.example/corrin");
     // The same bytes again: 200, nothing new.
     let again = auth(http.post(server.url("/api/sources")), &ana)
         .body(ARTICLE_V1)
@@ -380,4 +393,28 @@ fn refusals_are_json_errors_and_write_nothing() {
     );
     drop(server);
     assert_eq!(sb.json(&["verify"])["ok"], true);
+}
+
+#[test]
+fn serve_refuses_a_missing_ledger_and_a_taken_address() {
+    let empty = Sandbox::empty();
+    let stderr = empty.fails(&["serve", "--listen", "127.0.0.1:0"], 1);
+    assert!(stderr.starts_with("error: no ledger at"), "{stderr}");
+
+    let sb = Sandbox::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let before = sb.snapshot();
+    let stderr = sb.fails(&["serve", "--listen", &addr], 1);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--listen"), "{stderr}");
+    let stderr = sb.fails(&["serve", "--listen", "not an address"], 1);
+    assert!(
+        stderr.contains("cannot listen on not an address"),
+        "{stderr}"
+    );
+    assert_eq!(before, sb.snapshot());
 }

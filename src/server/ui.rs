@@ -126,7 +126,7 @@ impl Session {
 }
 
 /// The page context's account and csrf for an optional session.
-fn who(session: &Option<Session>) -> (Value, String) {
+fn who(session: Option<&Session>) -> (Value, String) {
     match session {
         Some(s) => (s.context(), csrf_for(&s.token)),
         None => (Value::from(()), String::new()),
@@ -175,7 +175,7 @@ async fn writing(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<Se
 }
 
 fn error_page(e: ApiError, session: &Option<Session>) -> Response {
-    let (account, csrf) = who(session);
+    let (account, csrf) = who(session.as_ref());
     let title = e.status.canonical_reason().unwrap_or("Error");
     page(
         e.status,
@@ -294,7 +294,7 @@ async fn claims_page(
         via => params.via.clone(), search => params.search.clone(),
     };
     let statuses = state.read(|l| l.statuses()).await.unwrap_or_default();
-    let (account, csrf) = who(&session);
+    let (account, csrf) = who(session.as_ref());
     let result = match params.query() {
         Ok(query) => state.read(move |l| l.list(&query)).await,
         Err(e) => Err(e),
@@ -325,7 +325,7 @@ async fn render_claim(
         Err(e) => return error_page(e, session),
     };
     let statuses = state.read(|l| l.statuses()).await.unwrap_or_default();
-    let (account, csrf) = who(session);
+    let (account, csrf) = who(session.as_ref());
     let (status, error, hint) = match failed {
         Some(e) => (e.status, Some(e.error), e.hint),
         None => (StatusCode::OK, None, None),
@@ -367,10 +367,7 @@ async fn render_new(
     failed: Option<ApiError>,
 ) -> Response {
     let sources = state.read(|l| l.sources()).await.unwrap_or_default();
-    let (account, csrf) = who(&Some(Session {
-        account: session.account.clone(),
-        token: session.token.clone(),
-    }));
+    let (account, csrf) = who(Some(session));
     let (status, error, hint) = match failed {
         Some(e) => (e.status, Some(e.error), e.hint),
         None => (StatusCode::OK, None, None),

@@ -16,6 +16,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     stderr: Arc<Mutex<String>>,
+    /// The thread reading stderr (ends when the process closes it).
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -45,7 +47,7 @@ impl Server {
             .to_string();
         let stderr = Arc::new(Mutex::new(String::new()));
         let sink = stderr.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
                 let mut s = sink.lock().unwrap();
                 s.push_str(&line);
@@ -56,6 +58,7 @@ impl Server {
             child: Some(child),
             base,
             stderr,
+            reader: Some(reader),
         }
     }
 
@@ -82,7 +85,10 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        std::thread::sleep(Duration::from_millis(50));
+        // Everything it printed, to the end (the pipe closes when it exits).
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
         (status, self.stderr.lock().unwrap().clone())
     }
 
