@@ -30,6 +30,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// The desk notes of one client: one distinct sentence per write it will make.
+fn notes(client: usize) -> String {
+    (0..WRITES)
+        .map(|i| format!("Note {i} of desk {client}: the bridge was hit at dawn.\n"))
+        .collect()
+}
+
 #[test]
 fn sixteen_clients_and_the_command_line_lose_nothing() {
     let sb = Sandbox::new();
@@ -37,21 +44,46 @@ fn sixteen_clients_and_the_command_line_lose_nothing() {
     let ana = token(&sb, "ana", "checker");
     let server = Server::start(&sb, &[]);
     let url = server.url("/api/claims");
+    // Each client's own source, added through the API.
+    let sources: Vec<String> = (0..CLIENTS)
+        .map(|c| {
+            let resp = client()
+                .post(server.url("/api/sources"))
+                .header("Authorization", format!("Bearer {ana}"))
+                .header("X-Source-Title", format!("Desk notes {c}"))
+                .body(notes(c))
+                .send()
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 201);
+            resp.json::<Value>().unwrap()["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     let started = Instant::now();
     let (results, cli_ok) = std::thread::scope(|s| {
         let workers: Vec<_> = (0..CLIENTS)
             .map(|c| {
-                let (url, ana, source) = (&url, &ana, &source);
+                let (url, ana, source) = (&url, &ana, &sources[c]);
                 s.spawn(move || {
                     let http = client();
                     let mut out = Vec::new();
-                    for _ in 0..WRITES {
+                    for i in 0..WRITES {
                         let t = Instant::now();
                         let resp = http
                             .post(url.as_str())
                             .header("Authorization", format!("Bearer {ana}"))
                             .header("Content-Type", "application/json")
-                            .body(claim_body(source, c))
+                            .body(
+                                json!({
+                                    "source": source,
+                                    "quote": format!("Note {i} of desk {c}:"),
+                                    "claimant": format!("desk {c}"),
+                                    "statement": format!("the bridge was hit ({c}/{i})"),
+                                })
+                                .to_string(),
+                            )
                             .send()
                             .expect("the server answers");
                         let status = resp.status().as_u16();
