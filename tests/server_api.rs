@@ -418,3 +418,52 @@ fn serve_refuses_a_missing_ledger_and_a_taken_address() {
     );
     assert_eq!(before, sb.snapshot());
 }
+
+#[test]
+fn checkpoint_every_publishes_checkpoints_as_the_server_when_the_journal_grew() {
+    let sb = Sandbox::new();
+    let ana = token(&sb, "ana", "checker");
+    sb.fails(&["serve", "--checkpoint-every", "0"], 2);
+    let server = Server::start(&sb, &["--checkpoint-every", "1"]);
+    post_article(&server, &ana);
+    let http = client();
+    let latest = || {
+        http.get(server.url("/api/checkpoint"))
+            .header("Authorization", bearer(&ana))
+            .send()
+            .unwrap()
+    };
+    // Within a few ticks the server has published a checkpoint covering the source.
+    let source_seq = sb.count("SELECT seq FROM journal WHERE kind = 'source.add'");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let note = loop {
+        let resp = latest();
+        if resp.status() == StatusCode::OK {
+            let note = resp.text().unwrap();
+            let size: i64 = note.lines().nth(1).unwrap().parse().unwrap();
+            if size > source_seq {
+                break note;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let recorded = sb.count("SELECT count(*) FROM journal WHERE kind = 'checkpoint'");
+    // Nothing new since: the next ticks record nothing more.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(latest().text().unwrap(), note);
+    let (status, _) = server.stop();
+    assert!(status.success());
+    assert_eq!(
+        sb.count("SELECT count(*) FROM journal WHERE kind = 'checkpoint'"),
+        recorded
+    );
+    assert_eq!(
+        sb.count("SELECT count(*) FROM journal WHERE kind = 'checkpoint' AND actor <> 'claimledger serve'"),
+        0
+    );
+    assert_eq!(sb.json(&["verify"])["ok"], true);
+}

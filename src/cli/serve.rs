@@ -20,6 +20,10 @@ pub struct Args {
     /// The largest request body taken, in bytes (a source upload included)
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     max_body: usize,
+    /// Record (publish) a checkpoint every SECONDS when the journal grew, as actor
+    /// "claimledger serve" (default: only when an editor asks, POST /api/checkpoint)
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    checkpoint_every: Option<u64>,
 }
 
 /// Runs `serve`.
@@ -29,6 +33,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         listen: args.listen,
         public_read: args.public_read,
         max_body: args.max_body,
+        checkpoint_every: args.checkpoint_every.map(std::time::Duration::from_secs),
     };
     let writes = crate::server::run(options, |addr| {
         ctx.message(&format!("listening on http://{addr}"));

@@ -39,7 +39,13 @@ pub struct Options {
     pub public_read: bool,
     /// The largest request body taken, in bytes.
     pub max_body: usize,
+    /// Record a checkpoint this often, when the journal grew (None: only when asked).
+    pub checkpoint_every: Option<std::time::Duration>,
 }
+
+/// The journal actor of the checkpoints the server records on its own (a space: no account
+/// can have this name).
+pub const SERVER_ACTOR: &str = "claimledger serve";
 
 /// The whole application.
 pub fn app(state: AppState, max_body: usize) -> Router {
@@ -72,6 +78,10 @@ pub fn run(options: Options, ready: impl FnOnce(SocketAddr)) -> anyhow::Result<u
                 )
             })?;
         ready(listener.local_addr()?);
+        if let Some(every) = options.checkpoint_every {
+            // Dropped with the runtime, so it never keeps the writer's queue open.
+            tokio::spawn(publish_checkpoints(writer.clone(), every));
+        }
         let state = AppState::new(options.db.clone(), options.public_read, writer);
         axum::serve(listener, app(state, options.max_body))
             .with_graceful_shutdown(stop_signal())
@@ -85,6 +95,19 @@ pub fn run(options: Options, ready: impl FnOnce(SocketAddr)) -> anyhow::Result<u
         .map_err(|_| anyhow::anyhow!("the writer thread failed"))?;
     served?;
     Ok(writes)
+}
+
+/// Records a checkpoint every `every` (the ledger reprints the latest instead of recording
+/// one when nothing but that checkpoint was written since).
+async fn publish_checkpoints(writer: writer::Writer, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await; // the first tick is at once
+    loop {
+        ticks.tick().await;
+        let _ = writer
+            .run(SERVER_ACTOR, |ledger| ledger.record_checkpoint())
+            .await;
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
