@@ -124,6 +124,11 @@ pub enum Error {
     )]
     NoTextLayer { short: String },
 
+    #[error(
+        "source {short} is an MHTML archive whose page claimledger cannot read (its root part is not text/html, or is in a charset that does not decode): there is no text to anchor a quote in; cite it as evidence with `status set --evidence`, or add the page saved as HTML"
+    )]
+    UnreadableArchive { short: String },
+
     #[error("the quote is empty; pass the words of the claim with --quote")]
     EmptyQuote,
 

@@ -75,6 +75,12 @@ pub(super) fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
         }
         return Ok(text);
     }
+    if source.media_type == crate::extract::mhtml::MEDIA_TYPE {
+        // An archive with no derived text: its MIME text is not what a reader sees.
+        return Err(Error::UnreadableArchive {
+            short: short(&source.sha256).to_string(),
+        });
+    }
     if !source.is_text {
         return Err(Error::NotText {
             short: short(&source.sha256).to_string(),
