@@ -1,4 +1,4 @@
--- claimledger schema, version 10.
+-- claimledger schema, version 12.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 10;
+PRAGMA user_version = 12;
 
 -- ---------------------------------------------------------------- the record
 
@@ -311,4 +311,20 @@ CREATE TABLE party_moves (
     party_id  INTEGER REFERENCES parties (id),
     party_as  TEXT,
     PRIMARY KEY (merge_seq, what, target)
+) STRICT;
+
+-- ---------------------------------------------------------------- accounts
+
+-- The accounts of a team server (`claimledger user add`, `serve`). Neither the record nor
+-- derived: a token's hash is a credential, and the journal is published, so accounts are
+-- never journal entries (each entry's actor is still the account's name). `token_id` is
+-- the public part of a token (its lookup key); `token_hash` the Argon2id PHC string of the
+-- whole token.
+CREATE TABLE users (
+    name       TEXT PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('editor', 'checker', 'reader')),
+    token_id   TEXT NOT NULL UNIQUE,
+    token_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
 ) STRICT;

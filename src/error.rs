@@ -253,6 +253,14 @@ pub enum Error {
     )]
     StatusExists { name: String, label: String },
 
+    #[error("no account named '{0}'; `claimledger user list` shows the accounts")]
+    UnknownUser(String),
+
+    #[error(
+        "the account '{0}' already exists; revoke it first (`claimledger user revoke {0}`) to give it a new token"
+    )]
+    UserExists(String),
+
     #[error("no claim matches those filters; check them with `claimledger list` first")]
     NothingMatches,
 

@@ -28,6 +28,7 @@ pub mod note;
 pub mod party;
 pub mod proof;
 pub mod report;
+pub mod server;
 pub mod source;
 pub mod status;
 pub mod store;

@@ -28,10 +28,12 @@ mod party;
 mod proof;
 mod report;
 pub mod safe;
+mod serve;
 mod source;
 mod status;
 mod summary;
 mod table;
+mod user;
 mod verify;
 
 use std::io::IsTerminal;
@@ -161,6 +163,11 @@ enum Command {
     /// its cell), or a whole ledger from a bundle
     #[command(subcommand)]
     Import(import::Command),
+    /// The accounts of a team server: add one (prints its API token), list, revoke
+    #[command(subcommand)]
+    User(user::Command),
+    /// Run the team server: the JSON API and the web pages, for many accounts at once
+    Serve(serve::Args),
     /// Print shell completions (bash, zsh, fish, powershell, elvish)
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff)
@@ -220,6 +227,8 @@ pub fn main() -> ExitCode {
         Command::Export(cmd) => export::run(cmd, &ctx),
         Command::Import(cmd) => import::run(cmd, &ctx),
         Command::Report(args) => report::run(args, &ctx),
+        Command::User(cmd) => user::run(cmd, &ctx),
+        Command::Serve(args) => serve::run(args, &ctx),
         Command::Completions(args) => completions::completions(args, &ctx),
         Command::Man(args) => completions::man(args, &ctx),
     };
@@ -278,6 +287,9 @@ fn unsupported_format(command: &Command, format: Format) -> Option<String> {
         Command::Export(_) => "export",
         Command::Import(_) => "import",
         Command::Report(_) => "report",
+        Command::User(user::Command::List) => return None,
+        Command::User(_) => "user (other than user list)",
+        Command::Serve(_) => "serve",
         _ => return None,
     };
     Some(match format {

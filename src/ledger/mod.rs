@@ -15,9 +15,11 @@ mod corrections;
 mod export;
 mod import;
 mod parties;
+mod served;
 mod sources;
 mod statuses;
 mod tables;
+mod users;
 
 use std::io::Read;
 use std::path::Path;
@@ -32,6 +34,7 @@ pub use parties::{PartyClaim, PartyRecorded, PartyShown, PartyUnmerged};
 pub use sources::{NewSource, Reanchored, SourceAdded, SourceShown};
 pub use statuses::{NewStatus, StatusRecorded, Targets};
 pub use tables::{ClaimantCount, ListQuery, StatusCount, Summary};
+pub use users::{Account, Role, UserAdded, check_user_name};
 
 use crate::dates;
 use crate::error::{Error, Result};

@@ -27,6 +27,7 @@ mod project_corrections;
 pub mod queries;
 mod replay;
 mod status_table;
+pub mod users;
 pub mod verify;
 pub mod verify_derived;
 pub mod verify_schema;

@@ -50,6 +50,7 @@ pub const RECORD_TABLES: &[&str] = &[
     "merkle_nodes",
     "normalized_texts",
     "derived_texts",
+    "users",
 ];
 
 /// Most differences reported per table (or per kind of check) before summing up the rest.

@@ -13,6 +13,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use rusqlite::types::ValueRef;
 
+pub mod server;
+
 /// The fictional article every test quotes from (written for these tests).
 pub const ARTICLE_V1: &str = include_str!("../../examples/articles/report-v1.txt");
 /// A later capture of the same article.
@@ -253,6 +255,8 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
         (8, "ALTER TABLE appearances DROP COLUMN fragments;"),
         (9, "DROP TABLE claim_imports;"),
         (10, "DROP TABLE derived_texts;"),
+        (11, ""),
+        (12, "DROP TABLE users;"),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(
