@@ -16,6 +16,9 @@ const SAVED: &str = include_str!("data/pages/saved.html");
 /// custom elements with declarative shadow roots (open and closed, named and default
 /// slots).
 const SINGLE_FILE: &str = include_str!("data/pages/singlefile.html");
+/// Images, form controls, an inline SVG chart, media and an `<object>`: what each adds to
+/// the text (and to the white space around it) in Chromium.
+const WIDGETS: &str = include_str!("data/pages/widgets.html");
 
 /// The text of tests/data/pages/article.html as a reader sees it, written out by hand from
 /// the page as Chromium shows it (`derived_text_is_what_chromium_shows` checks Chromium
@@ -240,6 +243,7 @@ fn derived_text_is_what_chromium_shows() {
         ("article.html", ARTICLE),
         ("saved.html", SAVED),
         ("singlefile.html", SINGLE_FILE),
+        ("widgets.html", WIDGETS),
     ];
     let mut paths = Vec::new();
     let mut ours = Vec::new();
@@ -266,6 +270,19 @@ fn derived_text_is_what_chromium_shows() {
         c["appearances"][0]["start"],
         code_point_offset(&chromium[1], copied, 1)
     );
+    for copied in [
+        "Ferry  timetable, from June.",
+        "Local news",
+        "Fares fell\nby 10 %",
+        "Subscribe now",
+    ] {
+        let c = claim(&sb, "widgets@1", copied);
+        assert_eq!(
+            c["appearances"][0]["start"],
+            code_point_offset(&chromium[3], copied, 1),
+            "{copied}"
+        );
+    }
 }
 
 #[test]

@@ -20,6 +20,7 @@
 //!   stored derived texts made by other rules are reported by `verify`, never re-read as if
 //!   they were the same.
 
+mod replaced;
 mod shadow;
 
 use ego_tree::{NodeId, NodeRef};
@@ -273,8 +274,7 @@ impl Builder {
 /// while scripting is on).
 const NOT_RENDERED: &[&str] = &[
     "head", "script", "style", "template", "noscript", "title", "meta", "link", "base", "area",
-    "datalist", "param", "rp", "iframe", "object", "embed", "video", "audio", "canvas", "img",
-    "svg", "math", "select", "textarea", "input", "button", "noembed", "noframes",
+    "datalist", "param", "rp", "math", "noembed", "noframes",
 ];
 
 /// Elements the default style sheet makes blocks (one required line break either side).
@@ -346,6 +346,7 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             let style = e.attr("style").unwrap_or("");
             let display = inline_style(style, "display");
             if (NOT_RENDERED.contains(&name) && (name != "noscript" || b.options.scripting))
+                || replaced::is_unrendered(name, e)
                 || e.attr("hidden").is_some()
                 || display.as_deref() == Some("none")
                 || (name == "dialog" && e.attr("open").is_none())
@@ -376,6 +377,10 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             let row = display.is_none() && name == "tr";
             if name == "br" {
                 b.layout('\n');
+                return;
+            }
+            if !block && replaced::is_atomic(name, e) {
+                replaced::walk_atomic(b, node, name, own);
                 return;
             }
             let breaks = if name == "p" { 2 } else { 1 };
