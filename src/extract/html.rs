@@ -368,22 +368,48 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 Some("normal" | "nowrap") => own.pre = WhiteSpace::Normal,
                 _ => {}
             }
-            let block = match display.as_deref() {
-                Some("block" | "flex" | "grid" | "list-item" | "table") => true,
-                Some(_) => false,
-                None => BLOCKS.contains(&name),
-            };
+            // A float is made a block (CSS 2 §9.7): an inline `float`, or `align` on an
+            // image or embedded object.
+            let floated = matches!(
+                inline_style(style, "float").as_deref(),
+                Some("left" | "right")
+            ) || (matches!(name, "img" | "object" | "embed" | "iframe" | "input")
+                && e.attr("align").is_some_and(|a| {
+                    a.eq_ignore_ascii_case("left") || a.eq_ignore_ascii_case("right")
+                }));
+            let block = floated
+                || match display.as_deref() {
+                    Some("block" | "flex" | "grid" | "list-item" | "table") => true,
+                    Some(_) => false,
+                    None => BLOCKS.contains(&name),
+                };
+            let inline_block = !block
+                && matches!(
+                    display.as_deref(),
+                    Some("inline-block" | "inline-flex" | "inline-grid" | "inline-table")
+                );
             let cell = display.is_none() && matches!(name, "td" | "th");
             let row = display.is_none() && name == "tr";
             if name == "br" {
-                b.layout('\n');
+                if !own.visible_hidden {
+                    b.layout('\n');
+                }
                 return;
             }
             if !block && replaced::is_atomic(name, e) {
                 replaced::walk_atomic(b, node, name, own);
                 return;
             }
+            if inline_block {
+                b.atomic();
+                replaced::walk_inline_block(b, node, own);
+                return;
+            }
             let breaks = if name == "p" { 2 } else { 1 };
+            if floated {
+                // A float sits in the line: a space before it stays on that line.
+                b.atomic();
+            }
             if block {
                 b.breaks(breaks);
             }

@@ -6,7 +6,8 @@
 //!   space), though it starts no line of its own.
 //! - `<select>` shows every option (hidden or not), each on a line of its own; `<button>`
 //!   shows its content, trimmed as an inline block's; `<svg>` shows the text of each
-//!   `<text>` element on a line of its own; `<input>`, `<textarea>`, `<img>` (its `alt`
+//!   `<text>` element on a line of its own; an `<object>` with `data` (a plugin) nothing,
+//!   one without its fallback content; `<input>`, `<textarea>`, `<img>` (its `alt`
 //!   too), `<video>`, `<canvas>`, `<iframe>`, `<embed>` and `<audio controls>` none.
 
 use ego_tree::NodeRef;
@@ -23,6 +24,8 @@ pub(super) fn is_atomic(name: &str, e: &scraper::node::Element) -> bool {
             .attr("type")
             .is_some_and(|t| t.eq_ignore_ascii_case("hidden")),
         "audio" => e.attr("controls").is_some(),
+        // A plugin; without `data` it shows its fallback content, as an inline.
+        "object" => e.attr("data").is_some(),
         _ => false,
     }
 }
@@ -111,15 +114,19 @@ pub(super) fn walk_atomic(b: &mut Builder, node: NodeRef<'_, Node>, name: &str, 
                 b.after_lines();
             }
         }
-        "button" => {
-            // An inline block: white space at its start and end is dropped.
-            b.line_start = true;
-            for child in node.children() {
-                walk(b, child, style);
-            }
-            b.pending_space = None;
-            b.line_start = false;
-        }
+        "button" => walk_inline_block(b, node, style),
         _ => {}
     }
+}
+
+/// The content of an inline block (a `<button>`, `display: inline-block`): laid out on
+/// its own, so white space at its start and end is dropped; a space after it is kept.
+pub(super) fn walk_inline_block(b: &mut Builder, node: NodeRef<'_, Node>, style: Style) {
+    b.line_start = true;
+    b.pending_space = None;
+    for child in node.children() {
+        walk(b, child, style);
+    }
+    b.pending_space = None;
+    b.line_start = false;
 }
