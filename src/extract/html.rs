@@ -146,7 +146,12 @@ const CONTEXT_CHARS: usize = 400;
 /// Where code points `start..end` of a page's derived text sit in its markup, with the
 /// surrounding markup cut to a readable length.
 pub fn markup_of(bytes: &[u8], start: i64, end: i64) -> Option<MarkupRange> {
-    markup_in(std::str::from_utf8(bytes).ok()?, Options::PAGE, start, end)
+    markup_in(
+        &super::charset::decode(bytes, None)?,
+        Options::PAGE,
+        start,
+        end,
+    )
 }
 
 /// [`markup_of`] for a page read as `options` say.
