@@ -155,6 +155,9 @@ pub fn media_type(head: &[u8], is_text: bool, name: Option<&str>) -> &'static st
     if lower.ends_with(".mhtml") || lower.ends_with(".mht") || crate::extract::mhtml::sniff(head) {
         return crate::extract::mhtml::MEDIA_TYPE;
     }
+    if !is_text && (lower.ends_with(".html") || lower.ends_with(".htm")) {
+        return "text/html"; // a page in another encoding than UTF-8
+    }
     if is_text {
         let start = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
         let start = start.trim_start_matches('\u{feff}').trim_start();

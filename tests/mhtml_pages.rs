@@ -5,7 +5,8 @@
 //! MHTML, written by tests/tools/save_mhtml.py (DevTools `Page.captureSnapshot`) from
 //! article.html and singlefile.html; `legacy.mht` is written by hand the way Internet
 //! Explorer wrote archives: a windows-1252 root part that is not the first part (named by
-//! `start`), with `<noscript>` and a legacy `shadowmode` template.
+//! `start`), with `<noscript>` and a legacy `shadowmode` template. `latin1.mhtml` is
+//! Chromium's MHTML of a windows-1252 page: its part names no charset, its `<meta>` does.
 
 #[path = "common/chromium.rs"]
 mod chromium;
@@ -112,7 +113,12 @@ fn the_whole_archive_is_stored_and_its_page_text_derived() {
 #[test]
 fn derived_text_is_what_chromium_shows_and_copied_quotes_anchor() {
     let sb = Sandbox::new();
-    let names = ["article.mhtml", "singlefile.mhtml", "legacy.mht"];
+    let names = [
+        "article.mhtml",
+        "singlefile.mhtml",
+        "legacy.mht",
+        "latin1.mhtml",
+    ];
     let paths: Vec<String> = names
         .iter()
         .map(|n| dir().join(n).to_str().unwrap().to_string())
@@ -143,6 +149,15 @@ fn derived_text_is_what_chromium_shows_and_copied_quotes_anchor() {
         // <noscript>: no script runs in an archive, so a reader sees it
         (2, "Printed notice: valid until 31 May."),
         (2, "A\t\u{20ac}40"),
+        // windows-1252, named only by the page's <meta>
+        (
+            3,
+            "co\u{fb}tera 1,20\u{a0}\u{20ac} \u{e0} partir d\u{2019}avril",
+        ),
+        (
+            3,
+            "\u{201c}Ce n\u{2019}est pas une promesse \u{e9}lectorale\u{201d}",
+        ),
     ];
     for (i, quote) in copied {
         assert!(chromium[i].contains(quote), "{quote}");
@@ -299,4 +314,22 @@ fn a_bundle_carries_an_archive_and_its_text() {
         copy.json(&["audit", "C1"])["appearances"][0]["span_ok"],
         true
     );
+}
+
+#[test]
+fn an_unreadable_archive_as_a_new_version_is_stored_and_claims_stay_where_they_are() {
+    let sb = Sandbox::new();
+    let v1 = sb.add_source("legacy.mht", LEGACY);
+    claim(&sb, &v1, "Tolls will not rise before June.");
+    let unknown = String::from_utf8(LEGACY.to_vec())
+        .unwrap()
+        .replace("charset=\"windows-1252\"", "charset=\"x-claimledger-none\"");
+    let path = sb.file("unknown.mht", &unknown);
+    let added = sb.json(&["source", "add", &path, "--version-of", &v1]);
+    assert_eq!(added["version"], 2);
+    assert_eq!(added["reanchored"].as_array().map(Vec::len), Some(0));
+    // A new claim in version 1 is not followed into the archive that has no text.
+    claim(&sb, &v1, "Printed notice: valid until 31 May.");
+    assert_eq!(sb.count("SELECT count(*) FROM appearances"), 2);
+    sb.ok(&["verify"]);
 }

@@ -16,6 +16,12 @@ const SAVED: &str = include_str!("data/pages/saved.html");
 /// custom elements with declarative shadow roots (open and closed, named and default
 /// slots).
 const SINGLE_FILE: &str = include_str!("data/pages/singlefile.html");
+/// Images, form controls, an inline SVG chart, media and an `<object>`: what each adds to
+/// the text (and to the white space around it) in Chromium.
+const WIDGETS: &str = include_str!("data/pages/widgets.html");
+/// A page in windows-1252, as its `<meta>` says (`iso-8859-1`, which browsers read as
+/// windows-1252).
+const LATIN1: &[u8] = include_bytes!("data/pages/latin1.html");
 
 /// The text of tests/data/pages/article.html as a reader sees it, written out by hand from
 /// the page as Chromium shows it (`derived_text_is_what_chromium_shows` checks Chromium
@@ -240,6 +246,7 @@ fn derived_text_is_what_chromium_shows() {
         ("article.html", ARTICLE),
         ("saved.html", SAVED),
         ("singlefile.html", SINGLE_FILE),
+        ("widgets.html", WIDGETS),
     ];
     let mut paths = Vec::new();
     let mut ours = Vec::new();
@@ -266,6 +273,19 @@ fn derived_text_is_what_chromium_shows() {
         c["appearances"][0]["start"],
         code_point_offset(&chromium[1], copied, 1)
     );
+    for copied in [
+        "Ferry  timetable, from June.",
+        "Local news",
+        "Fares fell\nby 10 %",
+        "Subscribe now",
+    ] {
+        let c = claim(&sb, "widgets@1", copied);
+        assert_eq!(
+            c["appearances"][0]["start"],
+            code_point_offset(&chromium[3], copied, 1),
+            "{copied}"
+        );
+    }
 }
 
 #[test]
@@ -404,5 +424,44 @@ fn a_single_file_save_anchors_what_the_reader_sees() {
             "",
         );
     }
+    sb.ok(&["verify"]);
+}
+
+#[test]
+fn a_page_not_in_utf8_is_read_in_the_encoding_its_meta_names() {
+    let sb = Sandbox::new();
+    let path = sb.file("latin1.html", LATIN1);
+    let added = sb.json(&["source", "add", &path]);
+    assert_eq!(added["media_type"], "text/html");
+    assert_eq!(added["is_text"], false);
+    let sha = added["sha256"].as_str().unwrap().to_string();
+    let text = derived(&sb, &sha).1;
+    let chromium = chromium::inner_text(&[&path]);
+    assert_eq!(text, chromium[0]);
+    let quote = "le bac circulera toutes les heures, m\u{ea}me en hiver";
+    let c = claim(&sb, &sha, quote);
+    assert_eq!(
+        c["appearances"][0]["start"],
+        code_point_offset(&text, quote, 1)
+    );
+    // The same page saved again in UTF-8: its claims are followed, unchanged.
+    let utf8 = String::from_utf8(
+        LATIN1
+            .iter()
+            .map(|&b| match b {
+                0x92 => '\u{2019}',
+                0x93 => '\u{201c}',
+                0x94 => '\u{201d}',
+                0x80 => '\u{20ac}',
+                b => char::from(b),
+            })
+            .collect::<String>()
+            .replace("charset=iso-8859-1", "charset=utf-8")
+            .into_bytes(),
+    )
+    .unwrap();
+    let path = sb.file("utf8.html", &utf8);
+    let v2 = sb.json(&["source", "add", &path, "--version-of", &sha]);
+    assert_eq!(v2["reanchored"][0]["state"], "unchanged", "{v2}");
     sb.ok(&["verify"]);
 }

@@ -20,6 +20,7 @@
 //!   stored derived texts made by other rules are reported by `verify`, never re-read as if
 //!   they were the same.
 
+mod replaced;
 mod shadow;
 
 use ego_tree::{NodeId, NodeRef};
@@ -145,7 +146,12 @@ const CONTEXT_CHARS: usize = 400;
 /// Where code points `start..end` of a page's derived text sit in its markup, with the
 /// surrounding markup cut to a readable length.
 pub fn markup_of(bytes: &[u8], start: i64, end: i64) -> Option<MarkupRange> {
-    markup_in(std::str::from_utf8(bytes).ok()?, Options::PAGE, start, end)
+    markup_in(
+        &super::charset::decode(bytes, None)?,
+        Options::PAGE,
+        start,
+        end,
+    )
 }
 
 /// [`markup_of`] for a page read as `options` say.
@@ -273,8 +279,7 @@ impl Builder {
 /// while scripting is on).
 const NOT_RENDERED: &[&str] = &[
     "head", "script", "style", "template", "noscript", "title", "meta", "link", "base", "area",
-    "datalist", "param", "rp", "iframe", "object", "embed", "video", "audio", "canvas", "img",
-    "svg", "math", "select", "textarea", "input", "button", "noembed", "noframes",
+    "datalist", "param", "rp", "math", "noembed", "noframes",
 ];
 
 /// Elements the default style sheet makes blocks (one required line break either side).
@@ -346,6 +351,7 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             let style = e.attr("style").unwrap_or("");
             let display = inline_style(style, "display");
             if (NOT_RENDERED.contains(&name) && (name != "noscript" || b.options.scripting))
+                || replaced::is_unrendered(name, e)
                 || e.attr("hidden").is_some()
                 || display.as_deref() == Some("none")
                 || (name == "dialog" && e.attr("open").is_none())
@@ -367,18 +373,48 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 Some("normal" | "nowrap") => own.pre = WhiteSpace::Normal,
                 _ => {}
             }
-            let block = match display.as_deref() {
-                Some("block" | "flex" | "grid" | "list-item" | "table") => true,
-                Some(_) => false,
-                None => BLOCKS.contains(&name),
-            };
+            // A float is made a block (CSS 2 §9.7): an inline `float`, or `align` on an
+            // image or embedded object.
+            let floated = matches!(
+                inline_style(style, "float").as_deref(),
+                Some("left" | "right")
+            ) || (matches!(name, "img" | "object" | "embed" | "iframe" | "input")
+                && e.attr("align").is_some_and(|a| {
+                    a.eq_ignore_ascii_case("left") || a.eq_ignore_ascii_case("right")
+                }));
+            let block = floated
+                || match display.as_deref() {
+                    Some("block" | "flex" | "grid" | "list-item" | "table") => true,
+                    Some(_) => false,
+                    None => BLOCKS.contains(&name),
+                };
+            let inline_block = !block
+                && matches!(
+                    display.as_deref(),
+                    Some("inline-block" | "inline-flex" | "inline-grid" | "inline-table")
+                );
             let cell = display.is_none() && matches!(name, "td" | "th");
             let row = display.is_none() && name == "tr";
             if name == "br" {
-                b.layout('\n');
+                if !own.visible_hidden {
+                    b.layout('\n');
+                }
+                return;
+            }
+            if !block && replaced::is_atomic(name, e) {
+                replaced::walk_atomic(b, node, name, own);
+                return;
+            }
+            if inline_block {
+                b.atomic();
+                replaced::walk_inline_block(b, node, own);
                 return;
             }
             let breaks = if name == "p" { 2 } else { 1 };
+            if floated {
+                // A float sits in the line: a space before it stays on that line.
+                b.atomic();
+            }
             if block {
                 b.breaks(breaks);
             }

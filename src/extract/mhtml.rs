@@ -7,8 +7,8 @@
 //! - The stored bytes stay the whole archive. The text is that of its root part, the
 //!   `text/html` part a browser opens: the one the `start` parameter names, else the first
 //!   part (RFC 2557). The MIME structure and the transfer encodings (quoted-printable,
-//!   base64) are read by `mail-parser`; the charset is the part's `charset` parameter,
-//!   decoded by `encoding_rs` (the WHATWG Encoding Standard browsers use), else UTF-8. A
+//!   base64) are read by `mail-parser`; the encoding is found as [`super::charset`] says
+//!   (the part's `charset` parameter, else the page's `<meta>`, as Chromium writes it). A
 //!   part that does not decode cleanly gives no text (the archive is stored as evidence)
 //!   rather than a text with replacement characters no reader saw.
 //! - The page is then read as [`super::html`] reads a page, with the differences a
@@ -17,7 +17,6 @@
 //!   writes into MHTML) makes a shadow root.
 //! - [`extractor`] names both sets of rules, so a change to either is a new name.
 
-use encoding_rs::Encoding;
 use mail_parser::{Encoding as Transfer, MessageParser, MimeHeaders, PartType};
 
 use super::html::{self, Options};
@@ -68,12 +67,7 @@ pub fn root_html(bytes: &[u8]) -> Option<String> {
         Transfer::None => raw.to_vec(),
     };
     let charset = root.content_type().and_then(|ct| ct.attribute("charset"));
-    let encoding = match charset {
-        Some(label) => Encoding::for_label(label.trim().as_bytes())?,
-        None => encoding_rs::UTF_8,
-    };
-    let (text, had_errors) = encoding.decode_with_bom_removal(&decoded);
-    (!had_errors).then(|| text.into_owned())
+    super::charset::decode(&decoded, charset)
 }
 
 /// A Content-ID without its angle brackets.

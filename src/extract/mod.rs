@@ -5,6 +5,7 @@
 //! version ([`Extracted::extractor`]), and anchors quotes in that text. These modules map
 //! bytes to text and know nothing of the store.
 
+pub mod charset;
 pub mod html;
 pub mod mhtml;
 pub mod pdf;
@@ -32,7 +33,7 @@ pub fn derive(media_type: &str, bytes: &[u8]) -> Option<Extracted> {
     match media_type {
         "text/html" => Some(Extracted {
             extractor: html::EXTRACTOR.to_string(),
-            text: html::derive(std::str::from_utf8(bytes).ok()?).text,
+            text: html::derive(&charset::decode(bytes, None)?).text,
         }),
         "application/pdf" => Some(Extracted {
             extractor: pdf::extractor()?,

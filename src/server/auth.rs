@@ -15,14 +15,17 @@ use crate::ledger::{Account, Role};
 /// The cookie the web pages keep the token in.
 pub const SESSION_COOKIE: &str = "claimledger_session";
 
-/// The token a request carries, if any.
+/// The token of an `Authorization: Bearer` header, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    Some(value.strip_prefix("Bearer ")?.trim().to_string())
+}
+
+/// The token a read carries: the header, or the web pages' cookie (so a signed-in browser
+/// can follow a link to a source's bytes). Writes take only the header: a cookie is sent
+/// by the browser on its own, a header only by a program that holds the token.
 pub fn token_of(headers: &HeaderMap) -> Option<String> {
-    if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if let Some(token) = value.strip_prefix("Bearer ") {
-            return Some(token.trim().to_string());
-        }
-    }
-    cookie(headers, SESSION_COOKIE)
+    bearer(headers).or_else(|| cookie(headers, SESSION_COOKIE))
 }
 
 /// A cookie's value.
@@ -69,7 +72,7 @@ pub async fn writer(
     needed: Role,
     what: &str,
 ) -> Result<Account, ApiError> {
-    let token = token_of(headers).ok_or_else(ApiError::unauthorized)?;
+    let token = bearer(headers).ok_or_else(ApiError::unauthorized)?;
     let account = account(state, token)
         .await?
         .ok_or_else(ApiError::unauthorized)?;

@@ -15,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod state;
+pub mod ui;
 pub mod writer;
 
 use std::net::SocketAddr;
@@ -43,6 +44,7 @@ pub struct Options {
 /// The whole application.
 pub fn app(state: AppState, max_body: usize) -> Router {
     api::routes()
+        .merge(ui::routes())
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

@@ -529,7 +529,10 @@ impl Verifier<'_> {
                     // _idx) whose bytes depend on the order of writes: SQLite's
                     // integrity_check proves them consistent with the index's content, which
                     // is compared here like any table (as are _docsize and _config).
+                    // Litestream keeps its own bookkeeping in `_litestream_*` tables of the
+                    // ledger it replicates (README, Team use): not ours, not compared.
                     "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                     AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\'
                      AND NOT EXISTS (SELECT 1 FROM sqlite_master v
                          WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
                          AND (t.name = v.name || '_data' OR t.name = v.name || '_idx'))
