@@ -124,6 +124,11 @@ pub enum Error {
     )]
     NoTextLayer { short: String },
 
+    #[error(
+        "source {short} is an MHTML archive whose page claimledger cannot read (its root part is not text/html, or is in a charset that does not decode): there is no text to anchor a quote in; cite it as evidence with `status set --evidence`, or add the page saved as HTML"
+    )]
+    UnreadableArchive { short: String },
+
     #[error("the quote is empty; pass the words of the claim with --quote")]
     EmptyQuote,
 
@@ -136,6 +141,8 @@ pub enum Error {
         differences: Vec<String>,
         /// Another stored source the quote is in, as `DOC@N (sha256 prefix)`.
         elsewhere: Option<String>,
+        /// Whether the source is a web page (its text derived from the saved markup).
+        page: bool,
     },
 
     #[error(
@@ -502,9 +509,13 @@ impl Error {
                 closest,
                 differences,
                 elsewhere,
+                page,
                 ..
             } => {
                 let mut lines = Vec::new();
+                if *page && closest.is_none() {
+                    lines.push("a web page's text is what its saved markup shows: words a script writes as the page loads (a date, a byline) are not in it, and letters a style sheet capitalizes keep the case they have in the markup".to_string());
+                }
                 if let Some(other) = elsewhere {
                     lines.push(format!(
                         "the quote is in another stored source, {other}: did you mean --source {}?",

@@ -20,6 +20,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod import;
+pub mod invisible;
 pub mod journal;
 pub mod ledger;
 pub mod merkle;

@@ -151,8 +151,14 @@ pub fn media_type(head: &[u8], is_text: bool, name: Option<&str>) -> &'static st
     if let Some(kind) = infer::get(head) {
         return kind.mime_type();
     }
+    let lower = name.map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    if lower.ends_with(".mhtml") || lower.ends_with(".mht") || crate::extract::mhtml::sniff(head) {
+        return crate::extract::mhtml::MEDIA_TYPE;
+    }
+    if !is_text && (lower.ends_with(".html") || lower.ends_with(".htm")) {
+        return "text/html"; // a page in another encoding than UTF-8
+    }
     if is_text {
-        let lower = name.map(|n| n.to_ascii_lowercase()).unwrap_or_default();
         let start = String::from_utf8_lossy(&head[..head.len().min(512)]).to_ascii_lowercase();
         let start = start.trim_start_matches('\u{feff}').trim_start();
         if lower.ends_with(".html")
@@ -303,6 +309,14 @@ mod tests {
         assert_eq!(media_type(b"%PDF-1.7\n", false, None), "application/pdf");
         assert_eq!(media_type(b"hello", true, Some("a.txt")), "text/plain");
         assert_eq!(media_type(b"<!DOCTYPE html><p>", true, None), "text/html");
+        assert_eq!(
+            media_type(
+                b"<!-- saved from url=(0020)https://a.example/ -->\n<html>",
+                true,
+                None
+            ),
+            "text/html"
+        );
         assert_eq!(
             media_type(b"\xff\xfe\x00", false, None),
             "application/octet-stream"

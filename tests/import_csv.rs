@@ -408,6 +408,23 @@ fn unknown_statuses_are_listed_with_counts_or_defined() {
 }
 
 #[test]
+fn an_unknown_status_with_a_control_character_is_shown_escaped_once() {
+    let sb = Sandbox::new();
+    let file = sb.file(
+        "ctl.tsv",
+        "statement\tclaimant\tstatus\nA\tVell Council\tfa\u{1b}lse\n",
+    );
+    let err = sb.refuses(&["import", "csv", &file], "nothing was imported");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    // The same spelling in the row's problem and in the list of unknown statuses.
+    assert!(err.contains("the status \"fa\\u{1b}lse\""), "{err}");
+    assert!(
+        err.contains("unknown statuses: \"fa\\u{1b}lse\" (1)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_status_that_names_a_party_needs_the_by_column() {
     let sb = Sandbox::new();
     let file = sb.file(

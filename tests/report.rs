@@ -187,6 +187,58 @@ fn report_renders_every_claim_escapes_hostile_text_and_fetches_nothing() {
 }
 
 #[test]
+fn control_and_bidi_characters_are_shown_not_hidden_on_the_page() {
+    let sb = Sandbox::new();
+    let quote = "file was \u{202e}gnp.exe\u{1b}[2J\u{85} sent";
+    let src = sb.add_source("tricky.txt", format!("The {quote} to the desk.\n"));
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &src,
+        "--claimant",
+        "Vell Council",
+        "--quote",
+        quote,
+    ]);
+    sb.ok(&["status", "set", "C1", "false"]);
+    let out = sb.dir.path().join("report.html");
+    sb.ok(&["report", "--out", out.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    // Nothing raw in the file: `cat report.html` cannot drive a terminal.
+    let raw: Vec<String> = html
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
+        })
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    assert!(raw.is_empty(), "raw characters in the page: {raw:?}");
+    let page = open_in_chromium(&sb, out.to_str().unwrap());
+    // The reader sees every character, marked, in the highlighted quote.
+    let marks = page["marks"].as_array().unwrap();
+    assert!(
+        marks
+            .iter()
+            .any(|m| m == "file was \\u{202e}gnp.exe\\u{1b}[2J\\u{85} sent"),
+        "{page}"
+    );
+    // The JSON-LD (data for machines) still holds the characters exact.
+    let ld: Value = serde_json::from_str(page["ldjson"][0].as_str().unwrap()).unwrap();
+    assert!(holds_string(&ld, "was \u{202e}gnp.exe\u{1b}[2J"), "{ld}");
+}
+
+/// Whether any string in `v` contains `needle`.
+fn holds_string(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::String(s) => s.contains(needle),
+        Value::Array(items) => items.iter().any(|i| holds_string(i, needle)),
+        Value::Object(map) => map.values().any(|i| holds_string(i, needle)),
+        _ => false,
+    }
+}
+
+#[test]
 fn the_network_check_does_catch_a_request() {
     // The same check on a page that fetches an image reports it.
     let sb = Sandbox::new();

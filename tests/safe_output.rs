@@ -285,6 +285,30 @@ fn a_full_stdout_after_a_commit_says_recorded_and_exits_4() {
 }
 
 #[test]
+fn a_bundle_written_to_disk_is_not_reported_as_nothing_written() {
+    let sb = sandbox_with_source();
+    let dir = sb.dir.path().join("bundle");
+    let out = bin()
+        .arg("--db")
+        .arg(&sb.db)
+        .args(["export", "bundle"])
+        .arg(&dir)
+        .stdout(dev_full())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("recorded the bundle in") && stderr.contains("could not print the result"),
+        "{stderr}"
+    );
+    // The bundle is complete: it imports into an empty ledger.
+    let copy = Sandbox::empty();
+    copy.ok(&["import", "bundle", &dir.display().to_string()]);
+    assert_eq!(copy.count("SELECT count(*) FROM sources"), 1);
+}
+
+#[test]
 fn a_full_or_closed_stderr_never_panics() {
     let sb = sandbox_with_source();
     // A note (stored ... as ...) to a full stderr: the source is stored, exit 0.

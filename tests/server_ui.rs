@@ -40,6 +40,44 @@ fn csrf_of(html: &str) -> String {
 }
 
 #[test]
+fn control_and_bidi_characters_in_stored_text_are_shown_marked_not_raw() {
+    let sb = Sandbox::new();
+    let quote = "file was \u{202e}gnp.exe\u{1b}[2J sent";
+    let src = sb.add_source("tricky.txt", format!("The {quote} to the desk.\n"));
+    sb.ok(&[
+        "claim",
+        "add",
+        "--source",
+        &src,
+        "--claimant",
+        "Vell Council",
+        "--quote",
+        quote,
+    ]);
+    let ana = token(&sb, "ana", "reader");
+    let server = Server::start(&sb, &[]);
+    let http = no_redirects();
+    let session = sign_in(&http, &server, &ana);
+    for path in ["/claims", "/claims/C1"] {
+        let page = http
+            .get(server.url(path))
+            .header("Cookie", &session)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            !page.contains('\u{202e}') && !page.contains('\u{1b}'),
+            "raw control characters on {path}"
+        );
+        assert!(
+            page.contains(">\\u{202e}</span>gnp.exe<") && page.contains(">\\u{1b}</span>[2J"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn sign_in_sets_a_strict_httponly_cookie_and_forms_need_their_csrf_token() {
     let sb = Sandbox::new();
     sb.add_source("article.txt", ARTICLE_V1);

@@ -2,16 +2,26 @@
 //! `innerText` gives), derived from the stored bytes, recorded with its extractor and
 //! checked by `verify`.
 
+#[path = "common/chromium.rs"]
+mod chromium;
 mod common;
-
-use std::path::Path;
-use std::process::Command;
 
 use common::{Sandbox, code_point_offset};
 use serde_json::Value;
 
 const ARTICLE: &str = include_str!("data/pages/article.html");
 const SAVED: &str = include_str!("data/pages/saved.html");
+/// A page as SingleFile saves it: its comment header, a content security policy, styles,
+/// scripts and JSON-LD inline, images as big base64 `data:` URIs, `<noscript>`, and
+/// custom elements with declarative shadow roots (open and closed, named and default
+/// slots).
+const SINGLE_FILE: &str = include_str!("data/pages/singlefile.html");
+/// Images, form controls, an inline SVG chart, media and an `<object>`: what each adds to
+/// the text (and to the white space around it) in Chromium.
+const WIDGETS: &str = include_str!("data/pages/widgets.html");
+/// A page in windows-1252, as its `<meta>` says (`iso-8859-1`, which browsers read as
+/// windows-1252).
+const LATIN1: &[u8] = include_bytes!("data/pages/latin1.html");
 
 /// The text of tests/data/pages/article.html as a reader sees it, written out by hand from
 /// the page as Chromium shows it (`derived_text_is_what_chromium_shows` checks Chromium
@@ -64,7 +74,7 @@ fn the_derived_text_is_recorded_and_the_bytes_stay_the_record() {
     assert_eq!(added["media_type"], "text/html");
     let sha = added["sha256"].as_str().unwrap();
     let (extractor, text) = derived(&sb, sha);
-    assert_eq!(extractor, "claimledger-html-innertext/1");
+    assert_eq!(extractor, "claimledger-html-innertext/2");
     assert_eq!(text, ARTICLE_TEXT);
     // The stored bytes are the file's, unchanged.
     let conn = sb.sql();
@@ -155,20 +165,20 @@ fn verify_fails_when_the_derived_text_is_edited() {
         .unwrap();
     let out = verify_fails(&sb);
     assert!(
-        out.contains("is not the text claimledger-html-innertext/1 derives"),
+        out.contains("is not the text claimledger-html-innertext/2 derives"),
         "{out}"
     );
     // A text recorded by another extractor version is reported, not accepted.
     sb.sql()
         .execute(
             "UPDATE derived_texts SET text = replace(text, 'Ropes', 'Roads'),
-                    extractor = 'claimledger-html-innertext/0'",
+                    extractor = 'claimledger-html-innertext/1'",
             [],
         )
         .unwrap();
     let out = verify_fails(&sb);
     assert!(
-        out.contains("was derived by claimledger-html-innertext/0"),
+        out.contains("was derived by claimledger-html-innertext/1"),
         "{out}"
     );
 }
@@ -229,35 +239,15 @@ fn audit_shows_where_the_quote_sits_in_the_markup() {
     assert_eq!(m["end_offset"], 23);
 }
 
-/// Runs tests/tools/inner_text.py: each page's `document.body.innerText` in headless
-/// Chromium.
-fn chromium_inner_text(pages: &[&str]) -> Vec<String> {
-    let ok = Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "'chromium' is missing: run `bash scripts/deps/chromium.sh` (or scripts/test.sh)"
-    );
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/inner_text.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .args(pages)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "inner_text.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("inner_text.py prints JSON")
-}
-
 #[test]
 fn derived_text_is_what_chromium_shows() {
     let sb = Sandbox::new();
-    let pages = [("article.html", ARTICLE), ("saved.html", SAVED)];
+    let pages = [
+        ("article.html", ARTICLE),
+        ("saved.html", SAVED),
+        ("singlefile.html", SINGLE_FILE),
+        ("widgets.html", WIDGETS),
+    ];
     let mut paths = Vec::new();
     let mut ours = Vec::new();
     for (name, html) in pages {
@@ -270,7 +260,7 @@ fn derived_text_is_what_chromium_shows() {
         paths.push(path);
     }
     let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-    let chromium = chromium_inner_text(&paths);
+    let chromium = chromium::inner_text(&paths);
     assert_eq!(ours, chromium);
     assert_eq!(chromium[0], ARTICLE_TEXT);
     // A quote copied from the browser anchors.
@@ -283,6 +273,19 @@ fn derived_text_is_what_chromium_shows() {
         c["appearances"][0]["start"],
         code_point_offset(&chromium[1], copied, 1)
     );
+    for copied in [
+        "Ferry  timetable, from June.",
+        "Local news",
+        "Fares fell\nby 10 %",
+        "Subscribe now",
+    ] {
+        let c = claim(&sb, "widgets@1", copied);
+        assert_eq!(
+            c["appearances"][0]["start"],
+            code_point_offset(&chromium[3], copied, 1),
+            "{copied}"
+        );
+    }
 }
 
 #[test]
@@ -291,7 +294,7 @@ fn source_show_and_diff_work_on_the_derived_text() {
     let v1 = sb.add_source("article.html", ARTICLE);
     let shown = sb.ok(&["source", "show", &v1, "--text"]);
     assert!(
-        shown.contains("text: the text a reader sees, derived by claimledger-html-innertext/1"),
+        shown.contains("text: the text a reader sees, derived by claimledger-html-innertext/2"),
         "{shown}"
     );
     // Line numbers count lines of the reader's text, not of the markup.
@@ -310,7 +313,7 @@ fn source_show_and_diff_work_on_the_derived_text() {
     assert!(!shown.contains("hidden draft"), "{shown}");
     let json = sb.json(&["source", "show", &v1, "--text"]);
     assert_eq!(json["text"], ARTICLE_TEXT);
-    assert_eq!(json["text_derived_by"], "claimledger-html-innertext/1");
+    assert_eq!(json["text_derived_by"], "claimledger-html-innertext/2");
 
     // A new capture: one word changed in the text, and markup changed around it.
     let v2html = ARTICLE
@@ -344,7 +347,7 @@ fn a_deleted_derived_text_fails_verify() {
     sb.sql().execute("DELETE FROM derived_texts", []).unwrap();
     let out = verify_fails(&sb);
     assert!(
-        out.contains("its source.add entry says quotes anchor in the text claimledger-html-innertext/1 derives"),
+        out.contains("its source.add entry says quotes anchor in the text claimledger-html-innertext/2 derives"),
         "{out}"
     );
 }
@@ -362,4 +365,103 @@ fn a_bundle_carries_a_page_whose_quotes_anchor_in_its_text() {
     copy.ok(&["verify"]);
     let audit = copy.json(&["audit", "C1"]);
     assert_eq!(audit["appearances"][0]["span_ok"], true);
+}
+
+#[test]
+fn a_single_file_save_anchors_what_the_reader_sees() {
+    let sb = Sandbox::new();
+    // Saved without a .html name, as a browser download may be: its first bytes say HTML.
+    let path = sb.file("ferry-budget (SingleFile)", SINGLE_FILE);
+    let added = sb.json(&["source", "add", &path]);
+    assert_eq!(added["media_type"], "text/html");
+    let sha = added["sha256"].as_str().unwrap();
+    let text = derived(&sb, sha).1;
+    for quote in [
+        "keep the harbour ferry running \u{201c}every hour, even in winter\u{201d}",
+        "affordable only if the state pays",
+        // slotted into a shadow root (a named slot, then the default slot)
+        "12 shares",
+        "Fares fall by 10\u{a0}%",
+        "The ferry at the quay, photographed in February.",
+    ] {
+        let c = claim(&sb, sha, quote);
+        assert_eq!(
+            c["appearances"][0]["start"],
+            code_point_offset(&text, quote, 1),
+            "{quote}"
+        );
+    }
+    // What no reader sees: the shadow roots' own content, a child no slot takes, a
+    // display:none span, <noscript> (scripts run), a script, the JSON-LD, the image data.
+    let photo = SINGLE_FILE
+        .split("data:image/png;base64,")
+        .nth(2)
+        .unwrap()
+        .get(200..240)
+        .unwrap();
+    for hidden in [
+        "Share this story",
+        "Key figures",
+        "not slotted",
+        "Correction pending",
+        "You need JavaScript enabled",
+        "the council voted to keep the harbour ferry running",
+        "the council will run every hour",
+        photo,
+    ] {
+        assert!(!text.contains(hidden), "{hidden}");
+        sb.refuses(
+            &[
+                "claim",
+                "add",
+                "--source",
+                sha,
+                "--quote",
+                hidden,
+                "--claimant",
+                "x",
+            ],
+            "",
+        );
+    }
+    sb.ok(&["verify"]);
+}
+
+#[test]
+fn a_page_not_in_utf8_is_read_in_the_encoding_its_meta_names() {
+    let sb = Sandbox::new();
+    let path = sb.file("latin1.html", LATIN1);
+    let added = sb.json(&["source", "add", &path]);
+    assert_eq!(added["media_type"], "text/html");
+    assert_eq!(added["is_text"], false);
+    let sha = added["sha256"].as_str().unwrap().to_string();
+    let text = derived(&sb, &sha).1;
+    let chromium = chromium::inner_text(&[&path]);
+    assert_eq!(text, chromium[0]);
+    let quote = "le bac circulera toutes les heures, m\u{ea}me en hiver";
+    let c = claim(&sb, &sha, quote);
+    assert_eq!(
+        c["appearances"][0]["start"],
+        code_point_offset(&text, quote, 1)
+    );
+    // The same page saved again in UTF-8: its claims are followed, unchanged.
+    let utf8 = String::from_utf8(
+        LATIN1
+            .iter()
+            .map(|&b| match b {
+                0x92 => '\u{2019}',
+                0x93 => '\u{201c}',
+                0x94 => '\u{201d}',
+                0x80 => '\u{20ac}',
+                b => char::from(b),
+            })
+            .collect::<String>()
+            .replace("charset=iso-8859-1", "charset=utf-8")
+            .into_bytes(),
+    )
+    .unwrap();
+    let path = sb.file("utf8.html", &utf8);
+    let v2 = sb.json(&["source", "add", &path, "--version-of", &sha]);
+    assert_eq!(v2["reanchored"][0]["state"], "unchanged", "{v2}");
+    sb.ok(&["verify"]);
 }

@@ -179,13 +179,20 @@
 
 use std::iter::once;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use memchr::memmem;
 use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 pub use super::Span;
+
+mod ascii;
+mod fold;
+use ascii::{
+    HIGH_BITS, KEEP_ASCII, SLACK, ascii_ws_mask, compact_ascii, grow, is_ascii_ws, utf8_len,
+};
+pub use fold::is_ignorable;
+use fold::{BOUNDARY, LONE_STABLE, PLAIN, WHITESPACE, class_of, emit_folded, for_each_output_char};
 
 /// One normalization segment of a [`NormalizedText`] that produces output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -660,214 +667,10 @@ fn build(original: &str) -> (String, Vec<Checkpoint>) {
     (normalized, checkpoints)
 }
 
-/// 1 for ASCII bytes kept by normalization, 0 for whitespace and for
-/// non-ASCII bytes.
-static KEEP_ASCII: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = !is_ascii_ws(b as u8) as u8;
-        b += 1;
-    }
-    t
-};
-
-/// `char::is_whitespace` restricted to ASCII (includes U+000B, unlike
-/// `u8::is_ascii_whitespace`).
-const fn is_ascii_ws(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-}
-
-/// Scratch bytes kept free after the output for word-sized writes.
-const SLACK: usize = 16;
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each whitespace byte of an 8-byte word. Exact for every
-/// lane below the first non-ASCII byte (carries only move upwards); lanes
-/// from there on are garbage.
-#[inline]
-fn ascii_ws_mask(word: u64) -> u64 {
-    let t = word ^ (0x20 * LOW_BITS);
-    let non_space = (((t & !HIGH_BITS) + !HIGH_BITS) | t) & HIGH_BITS;
-    // Per ASCII lane: high bit set iff byte >= 9, resp. >= 14.
-    let at_least_9 = word.wrapping_add(0x77 * LOW_BITS);
-    let at_least_14 = word.wrapping_add(0x72 * LOW_BITS);
-    (!non_space | (at_least_9 & !at_least_14)) & HIGH_BITS
-}
-
-/// Copy the leading ASCII bytes of `src` to `dst`, leaving out whitespace.
-/// Stops at the first non-ASCII byte. Returns (bytes read, bytes written).
-/// `dst` must have room for `src.len() + SLACK` bytes; bytes past the written
-/// ones are clobbered.
-#[inline]
-fn compact_ascii(src: &[u8], dst: &mut [u8]) -> (usize, usize) {
-    let (mut r, mut k) = (0, 0);
-    // Branch-free: every byte is stored, and the write position only
-    // advances past kept ones.
-    while let Some(chunk) = src.get(r..r + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        // Lanes below the first non-ASCII byte are computed correctly (SWAR
-        // carries only move upwards); only those are kept.
-        let non_ascii = word & HIGH_BITS;
-        let ascii_lanes = (non_ascii.trailing_zeros() / 8) as usize; // 8 if none
-        let mut keep = !ascii_ws_mask(word) & HIGH_BITS;
-        if ascii_lanes < 8 {
-            keep &= (1u64 << (8 * ascii_lanes)) - 1;
-        }
-        let window: &mut [u8; SLACK] = (&mut dst[k..k + SLACK]).try_into().expect("slack");
-        let mut j = 0;
-        for (q, &b) in chunk.iter().enumerate() {
-            window[j & (SLACK - 1)] = b;
-            j += ((keep >> (8 * q + 7)) & 1) as usize;
-        }
-        k += j;
-        r += ascii_lanes;
-        if ascii_lanes < 8 {
-            return (r, k);
-        }
-    }
-    for &b in &src[r..] {
-        if b >= 0x80 {
-            break;
-        }
-        dst[k] = b;
-        k += KEEP_ASCII[b as usize] as usize;
-        r += 1;
-    }
-    (r, k)
-}
-
-fn grow(buf: &mut Vec<u8>, at_least: usize) {
-    let len = at_least.max(buf.len() * 2);
-    buf.resize(len, 0);
-}
-
-/// Length of the UTF-8 sequence that starts with `lead`.
-#[inline]
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
-}
-
 /// The char starting at byte `i` (a char boundary) of `text`.
 #[inline]
 fn char_at(text: &str, i: usize) -> char {
     text[i..].chars().next().expect("char boundary inside text")
-}
-
-/// Class bits of a char, see [`class_of`].
-const BOUNDARY: u8 = 1; // starts_segment(c)
-const LONE_STABLE: u8 = 2; // NFKC(c) == c (quick check Yes)
-const WHITESPACE: u8 = 4; // c.is_whitespace()
-const PLAIN: u8 = 8; // a boundary, NFKC-stable, not whitespace, not folded
-
-fn compute_class(c: char) -> u8 {
-    let mut class = 0;
-    if starts_segment(c) {
-        class |= BOUNDARY;
-    }
-    if c.is_ascii() || is_nfkc_quick(once(c)) == IsNormalized::Yes {
-        class |= LONE_STABLE;
-    }
-    if c.is_whitespace() {
-        class |= WHITESPACE;
-    }
-    if class == BOUNDARY | LONE_STABLE && fold(c) == (c, 1) {
-        class |= PLAIN;
-    }
-    class
-}
-
-/// Class bits of `c`. For the BMP they are computed once per 256-char page
-/// and cached for the life of the process (64 KiB at most).
-#[inline]
-fn class_of(c: char) -> u8 {
-    static PAGES: [OnceLock<[u8; 256]>; 256] = [const { OnceLock::new() }; 256];
-    let cp = c as u32;
-    if cp > 0xFFFF {
-        return compute_class(c);
-    }
-    let page = PAGES[(cp >> 8) as usize].get_or_init(|| {
-        let mut table = [0u8; 256];
-        for (low, slot) in table.iter_mut().enumerate() {
-            // Surrogates are not chars; they never occur in a &str.
-            if let Some(c) = char::from_u32((cp & !0xFF) | low as u32) {
-                *slot = compute_class(c);
-            }
-        }
-        table
-    });
-    page[(cp & 0xFF) as usize]
-}
-
-/// The fold table (see the module docs); applied after NFKC.
-fn fold(c: char) -> (char, usize) {
-    match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2035}'
-        | '\u{02BC}' | '\u{2039}' | '\u{203A}' => ('\'', 1),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{2036}'
-        | '\u{00AB}' | '\u{00BB}' => ('"', 1),
-        '\u{2010}'..='\u{2015}' | '\u{2212}' => ('-', 1),
-        '\u{2026}' => ('.', 3),
-        c if is_ignorable(c) => (c, 0),
-        _ => (c, 1),
-    }
-}
-
-/// Whether `c` is one of the default-ignorable code points the comparison drops: soft
-/// hyphen, combining grapheme joiner, the Arabic letter mark, Mongolian free variation
-/// selectors, zero-width space / non-joiner / joiner, left-to-right and right-to-left marks
-/// and embeddings, word joiner and the invisible operators, the other invisible format
-/// controls of U+2066..U+206F, variation selectors (U+FE00..U+FE0F and U+E0100..U+E01EF),
-/// the byte order mark (zero-width no-break space), shorthand format controls, musical
-/// symbol format controls and tags. (The Hangul fillers, also default-ignorable, are left
-/// out: they take part in Hangul composition.) None of these changes under NFKC.
-pub fn is_ignorable(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}'
-        | '\u{034F}'
-        | '\u{061C}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206F}'
-        | '\u{FE00}'..='\u{FE0F}'
-        | '\u{FEFF}'
-        | '\u{1BCA0}'..='\u{1BCA3}'
-        | '\u{1D173}'..='\u{1D17A}'
-        | '\u{E0000}'..='\u{E0FFF}')
-}
-
-/// Fold one NFKC output char and pass the result on, dropping whitespace.
-#[inline]
-fn emit_folded(c: char, f: &mut impl FnMut(char)) {
-    if c.is_whitespace() {
-        return;
-    }
-    let (d, count) = fold(c);
-    for _ in 0..count {
-        f(d);
-    }
-}
-
-/// Normalize one segment, passing each output char to `f`.
-fn for_each_output_char(segment: &str, f: &mut impl FnMut(char)) {
-    let mut chars = segment.chars();
-    if let (Some(c), None) = (chars.next(), chars.next())
-        && class_of(c) & LONE_STABLE != 0
-    {
-        emit_folded(c, f);
-        return;
-    }
-    for c in segment.nfkc() {
-        emit_folded(c, f);
-    }
 }
 
 /// Extend a segment whose chars so far end at byte `end` (a char boundary)

@@ -225,6 +225,12 @@ fn render_svg(dot: &str, svg: &Path) -> anyhow::Result<()> {
 
 fn bundle_run(args: BundleArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let written = ctx.open()?.export_bundle(&args.dir)?;
+    // The bundle is on disk now: a stdout that cannot take the summary must not look like
+    // nothing was written (exit 4, as for a recorded change).
+    ctx.recorded(format!(
+        "the bundle in {}",
+        terminal(&args.dir.display().to_string())
+    ));
     if ctx.format == super::Format::Json {
         ctx.emit_json(&written)?;
     } else if ctx.quiet {

@@ -267,7 +267,7 @@ fn problems(r: &ImportReport, name: &str) -> String {
         let list = r
             .unknown_statuses
             .iter()
-            .map(|u| format!("{:?} ({})", terminal(&u.value), u.count))
+            .map(|u| format!("\"{}\" ({})", terminal(&u.value), u.count))
             .collect::<Vec<_>>()
             .join(", ");
         out += &format!(

@@ -8,15 +8,12 @@
 
 use std::borrow::Cow;
 
+use crate::invisible::escape;
 /// Whether `c` must not reach a terminal raw: C0 and C1 controls and DEL (ESC starts
 /// escape sequences, BEL rings, CR and backspace overwrite what was printed), and the bidi
 /// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what
 /// follows. Line feed and tab are layout, not controls, and pass.
-pub fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || ('\u{202A}'..='\u{202E}').contains(&c)
-        || ('\u{2066}'..='\u{2069}').contains(&c)
-}
+pub use crate::invisible::is_unsafe;
 
 /// `text` with every unsafe character written visibly as `\u{1b}` (Rust's escape syntax:
 /// the code point in hex), so it can be printed to a terminal. Text with none is borrowed.
@@ -27,7 +24,7 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if is_unsafe(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&escape(c));
         } else {
             out.push(c);
         }

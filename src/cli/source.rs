@@ -216,6 +216,7 @@ fn report_added(added: &crate::ledger::SourceAdded, ctx: &Ctx) -> anyhow::Result
                 match (&added.text_extractor, added.text_layer) {
                     (Some(_), Some(false)) => ctx.note("a PDF with no text layer (a scan?): it can be cited as evidence, but quotes cannot be anchored in it"),
                     (Some(by), _) => ctx.note(&format!("quotes anchor in the text a reader sees, derived by {by}")),
+                    (None, _) if added.media_type == crate::extract::mhtml::MEDIA_TYPE => ctx.note("an MHTML archive whose page cannot be read (no text/html root part, or a charset that does not decode): it can be cited as evidence, but quotes cannot be anchored in it"),
                     (None, _) if !added.is_text => ctx.note("not UTF-8 text: it can be cited as evidence, but quotes cannot be anchored in it"),
                     (None, _) => {}
                 }

@@ -12,15 +12,49 @@
 //!   are one required line break, `<p>` two, `<br>` a line feed, table cells a tab and rows
 //!   a line feed; runs of collapsible white space become one space, and none is kept at the
 //!   start or end of a line. Tests compare it with headless Chromium on fixture pages.
+//! - A declarative shadow root (`<template shadowrootmode="open|closed">`, as SingleFile
+//!   saves a page's shadow DOM) is rendered by the browser but `innerText` does not enter
+//!   it: its content is left out, and of the host's own children only those its slots take
+//!   are kept (Chromium does the same; tests compare).
 //! - [`EXTRACTOR`] names the rules; any change to what text comes out bumps its version, so
 //!   stored derived texts made by other rules are reported by `verify`, never re-read as if
 //!   they were the same.
 
+mod replaced;
+mod shadow;
+
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
+use shadow::shadow_root;
+
 /// Name and version of these rules, recorded with every derived text.
-pub const EXTRACTOR: &str = "claimledger-html-innertext/1";
+pub const EXTRACTOR: &str = "claimledger-html-innertext/2";
+
+/// How the page is read: as a browser reads a page saved as HTML ([`Options::PAGE`]) or
+/// the page inside an MHTML archive ([`Options::ARCHIVED`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Whether scripting is on: a browser runs no script in an MHTML archive, so there it
+    /// parses `<noscript>` as markup and shows its content.
+    pub scripting: bool,
+    /// Whether `<template shadowmode>` (the attribute's name before `shadowrootmode`, which
+    /// Chromium still writes into MHTML and reads back from it) makes a shadow root.
+    pub legacy_shadow_attr: bool,
+}
+
+impl Options {
+    /// A page saved as HTML, opened in a browser.
+    pub const PAGE: Options = Options {
+        scripting: true,
+        legacy_shadow_attr: false,
+    };
+    /// The page of an MHTML archive, opened in a browser.
+    pub const ARCHIVED: Options = Options {
+        scripting: false,
+        legacy_shadow_attr: true,
+    };
+}
 
 /// A page's derived text and where each of its code points came from.
 pub struct Derived {
@@ -48,10 +82,28 @@ pub struct MarkupRange {
     pub context: String,
 }
 
-/// Derives the text of an HTML page.
+/// Derives the text of an HTML page saved as HTML.
 pub fn derive(html: &str) -> Derived {
-    let doc = Html::parse_document(html);
-    let mut b = Builder::default();
+    derive_with(html, Options::PAGE)
+}
+
+/// Derives the text of an HTML page read as `options` say.
+pub fn derive_with(html: &str, options: Options) -> Derived {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: options.scripting,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let doc =
+        html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+            .one(html);
+    let mut b = Builder {
+        options,
+        ..Builder::default()
+    };
     if let Some(body) = body(&doc) {
         walk(&mut b, body, Style::default());
     }
@@ -94,9 +146,18 @@ const CONTEXT_CHARS: usize = 400;
 /// Where code points `start..end` of a page's derived text sit in its markup, with the
 /// surrounding markup cut to a readable length.
 pub fn markup_of(bytes: &[u8], start: i64, end: i64) -> Option<MarkupRange> {
-    let html = std::str::from_utf8(bytes).ok()?;
+    markup_in(
+        &super::charset::decode(bytes, None)?,
+        Options::PAGE,
+        start,
+        end,
+    )
+}
+
+/// [`markup_of`] for a page read as `options` say.
+pub fn markup_in(html: &str, options: Options, start: i64, end: i64) -> Option<MarkupRange> {
     let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
-    let mut range = derive(html).markup_range(start, end)?;
+    let mut range = derive_with(html, options).markup_range(start, end)?;
     if range.context.chars().count() > CONTEXT_CHARS {
         range.context = range
             .context
@@ -134,11 +195,18 @@ enum WhiteSpace {
 
 #[derive(Default)]
 struct Builder {
+    options: Options,
     out: String,
     origin: Vec<Option<(NodeId, usize)>>,
     pending_breaks: usize,
     pending_space: Option<Option<(NodeId, usize)>>,
     line_start: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::PAGE
+    }
 }
 
 impl Builder {
@@ -207,11 +275,11 @@ impl Builder {
     }
 }
 
-/// Elements the default style sheet does not render, content and all.
+/// Elements the default style sheet does not render, content and all (`<noscript>` only
+/// while scripting is on).
 const NOT_RENDERED: &[&str] = &[
     "head", "script", "style", "template", "noscript", "title", "meta", "link", "base", "area",
-    "datalist", "param", "rp", "iframe", "object", "embed", "video", "audio", "canvas", "img",
-    "svg", "math", "select", "textarea", "input", "button", "noembed", "noframes",
+    "datalist", "param", "rp", "math", "noembed", "noframes",
 ];
 
 /// Elements the default style sheet makes blocks (one required line break either side).
@@ -282,7 +350,8 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             let name = e.name();
             let style = e.attr("style").unwrap_or("");
             let display = inline_style(style, "display");
-            if NOT_RENDERED.contains(&name)
+            if (NOT_RENDERED.contains(&name) && (name != "noscript" || b.options.scripting))
+                || replaced::is_unrendered(name, e)
                 || e.attr("hidden").is_some()
                 || display.as_deref() == Some("none")
                 || (name == "dialog" && e.attr("open").is_none())
@@ -304,18 +373,48 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 Some("normal" | "nowrap") => own.pre = WhiteSpace::Normal,
                 _ => {}
             }
-            let block = match display.as_deref() {
-                Some("block" | "flex" | "grid" | "list-item" | "table") => true,
-                Some(_) => false,
-                None => BLOCKS.contains(&name),
-            };
+            // A float is made a block (CSS 2 §9.7): an inline `float`, or `align` on an
+            // image or embedded object.
+            let floated = matches!(
+                inline_style(style, "float").as_deref(),
+                Some("left" | "right")
+            ) || (matches!(name, "img" | "object" | "embed" | "iframe" | "input")
+                && e.attr("align").is_some_and(|a| {
+                    a.eq_ignore_ascii_case("left") || a.eq_ignore_ascii_case("right")
+                }));
+            let block = floated
+                || match display.as_deref() {
+                    Some("block" | "flex" | "grid" | "list-item" | "table") => true,
+                    Some(_) => false,
+                    None => BLOCKS.contains(&name),
+                };
+            let inline_block = !block
+                && matches!(
+                    display.as_deref(),
+                    Some("inline-block" | "inline-flex" | "inline-grid" | "inline-table")
+                );
             let cell = display.is_none() && matches!(name, "td" | "th");
             let row = display.is_none() && name == "tr";
             if name == "br" {
-                b.layout('\n');
+                if !own.visible_hidden {
+                    b.layout('\n');
+                }
+                return;
+            }
+            if !block && replaced::is_atomic(name, e) {
+                replaced::walk_atomic(b, node, name, own);
+                return;
+            }
+            if inline_block {
+                b.atomic();
+                replaced::walk_inline_block(b, node, own);
                 return;
             }
             let breaks = if name == "p" { 2 } else { 1 };
+            if floated {
+                // A float sits in the line: a space before it stays on that line.
+                b.atomic();
+            }
             if block {
                 b.breaks(breaks);
             }
@@ -323,8 +422,11 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 b.pending_space = None;
                 b.line_start = true;
             }
+            let shadow = shadow_root(node, b.options);
             for child in node.children() {
-                walk(b, child, own);
+                if shadow.as_ref().is_none_or(|slots| slots.takes(child)) {
+                    walk(b, child, own);
+                }
             }
             if block {
                 b.breaks(breaks);
@@ -342,7 +444,7 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
     }
 }
 
-fn element_name<'a>(n: &NodeRef<'a, Node>) -> Option<&'a str> {
+pub(crate) fn element_name<'a>(n: &NodeRef<'a, Node>) -> Option<&'a str> {
     n.value().as_element().map(|e| e.name())
 }
 
@@ -426,6 +528,16 @@ mod tests {
             text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"),
             "a\tb\nc\td"
         );
+    }
+
+    #[test]
+    fn a_shadow_root_shows_only_what_its_slots_take() {
+        let page = "<div><template shadowrootmode=open><p>in shadow</p><slot name=n></slot>\
+                    </template><b slot=n>named</b> loose <i>default</i></div>\
+                    <a><template shadowrootmode=open>x</template>no host</a>\
+                    <div><template shadowmode=open>legacy</template>light</div>";
+        assert_eq!(text(page), "named\nno host\nlight");
+        assert_eq!(derive_with(page, Options::ARCHIVED).text, "named\nno host");
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub(super) fn track_in_other_versions(
         .expect("the appearance was just added");
     let mut results = Vec::new();
     for version in tx.document_versions(source.document_id)? {
-        if version.sha256 == source.sha256 || !version.is_text {
+        if version.sha256 == source.sha256 || !follows_into(tx, &version)? {
             continue;
         }
         let text = load_text(tx, &version)?;
@@ -64,6 +64,23 @@ pub(super) fn track_in_other_versions(
     Ok(())
 }
 
+/// Whether claims are followed into a source version (and searched for in it).
+pub(super) fn follows_into(tx: &Tx, source: &SourceRow) -> Result<bool> {
+    let derived = tx.derived_text(&source.sha256)?.is_some();
+    Ok(followable(&source.media_type, source.is_text, derived))
+}
+
+/// [`follows_into`] from what is known of a version: a text source, or a web page with a
+/// derived text (an MHTML archive, a page not in UTF-8), but not an archive whose page
+/// could not be read.
+pub(super) fn followable(media_type: &str, is_text: bool, derived: bool) -> bool {
+    match media_type {
+        crate::extract::mhtml::MEDIA_TYPE => derived,
+        "text/html" => is_text || derived,
+        _ => is_text,
+    }
+}
+
 /// The text of a source version, or why quotes cannot be anchored in it.
 pub(super) fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
     if let Some((_, text)) = tx.derived_text(&source.sha256)? {
@@ -74,6 +91,12 @@ pub(super) fn load_text(tx: &Tx, source: &SourceRow) -> Result<String> {
             });
         }
         return Ok(text);
+    }
+    if source.media_type == crate::extract::mhtml::MEDIA_TYPE {
+        // An archive with no derived text: its MIME text is not what a reader sees.
+        return Err(Error::UnreadableArchive {
+            short: short(&source.sha256).to_string(),
+        });
     }
     if !source.is_text {
         return Err(Error::NotText {
@@ -170,6 +193,7 @@ pub(super) fn anchor_quote_with(
             closest: closest.map(Box::new),
             differences,
             elsewhere: None,
+            page: false,
         },
         AnchorError::Ambiguous { count, sites } => Error::QuoteAmbiguous {
             short,
@@ -207,6 +231,7 @@ pub(super) fn say_where_else(
         closest,
         differences,
         elsewhere: None,
+        ..
     } = error
     else {
         return error;
@@ -217,6 +242,10 @@ pub(super) fn say_where_else(
         closest,
         differences,
         elsewhere,
+        page: matches!(
+            named.media_type.as_str(),
+            "text/html" | crate::extract::mhtml::MEDIA_TYPE
+        ),
     }
 }
 
@@ -230,7 +259,7 @@ fn find_elsewhere(
     sources.sort_by_key(|s| std::cmp::Reverse(s.seq));
     let mut budget = ELSEWHERE_BUDGET;
     for source in sources {
-        if source.sha256 == named.sha256 || !source.is_text {
+        if source.sha256 == named.sha256 || !follows_into(tx, &source)? {
             continue;
         }
         let Some(left) = budget.checked_sub(source.bytes.max(0) as usize) else {

@@ -123,7 +123,9 @@ impl Ledger {
             let derived = tx.derived_text(&a.source)?;
             let pdf = source_info.media_type == "application/pdf";
             let markup = match (&derived, &bytes) {
-                (Some(_), Some(b)) if !pdf => crate::extract::html::markup_of(b, a.start, a.end),
+                (Some(_), Some(b)) if !pdf => {
+                    crate::extract::markup_of(&source_info.media_type, b, a.start, a.end)
+                }
                 _ => None,
             };
             let page = match &derived {

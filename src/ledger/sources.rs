@@ -189,7 +189,7 @@ impl Ledger {
             },
         )?;
         let mut reanchored = Vec::new();
-        if source.is_text {
+        if follows_into(&tx, &source)? {
             // The document's claims, followed into the source...
             reanchored =
                 reanchor_into(&tx, &time, &self.actor, target.document_id, &source.sha256)?;
@@ -519,7 +519,8 @@ pub(super) fn store_source(
     if let Some(d) = &derived {
         tx.store_derived(&print.sha256, &d.extractor, &d.text)?;
     }
-    let reanchored = if joined.is_some() && print.is_text {
+    let into = followable(&print.media_type, print.is_text, derived.is_some());
+    let reanchored = if joined.is_some() && into {
         reanchor_into(tx, &time, actor, document, &print.sha256)?
     } else {
         Vec::new()

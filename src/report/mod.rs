@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::export::claimreview::{self, Publisher};
 use crate::export::{ClaimRecord, LedgerRecord, day};
+use crate::invisible::is_unsafe;
 
 const TEMPLATE: &str = include_str!("../../templates/report.html");
 
@@ -140,10 +141,42 @@ pub fn script_json(value: &serde_json::Value) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            // Only inside strings (serde_json escapes the C0 controls; these are all in the
+            // BMP), so `\uXXXX` is the same value: the file stays harmless to `cat`.
+            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// minijinja's HTML escaping, with every unsafe character ([`crate::invisible`]) of a
+/// value shown as a visible `\u{…}` marker instead of raw: a page must not hide or reorder
+/// what a quote says (a bidi override), and its file must stay harmless to `cat`.
+pub fn visible_formatter(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let text = match value.as_str() {
+        Some(text) if !value.is_safe() && text.chars().any(is_unsafe) => text,
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_unsafe(c) {
+            minijinja::escape_formatter(out, state, &minijinja::Value::from(&text[start..i]))?;
+            write!(
+                out,
+                "<span class=\"ctl\" title=\"U+{:04X}, a control character\">{}</span>",
+                c as u32,
+                crate::invisible::escape(c)
+            )
+            .map_err(|_| minijinja::Error::from(minijinja::ErrorKind::WriteFailure))?;
+            start = i + c.len_utf8();
+        }
+    }
+    minijinja::escape_formatter(out, state, &minijinja::Value::from(&text[start..]))
 }
 
 /// Renders the report of `claims`.
@@ -178,6 +211,7 @@ pub fn render(
         jsonld: minijinja::Value::from_safe_string(script_json(&reviews)),
     };
     let mut env = minijinja::Environment::new();
+    env.set_formatter(visible_formatter);
     env.add_template("report.html", TEMPLATE)?;
     env.get_template("report.html")?.render(&page)
 }

@@ -45,6 +45,8 @@ fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // As the report: HTML-escaped, and control and bidi characters shown, not hidden.
+        env.set_formatter(crate::report::visible_formatter);
         for (name, text) in [
             (
                 "base.html",
