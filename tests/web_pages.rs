@@ -465,3 +465,45 @@ fn a_page_not_in_utf8_is_read_in_the_encoding_its_meta_names() {
     assert_eq!(v2["reanchored"][0]["state"], "unchanged", "{v2}");
     sb.ok(&["verify"]);
 }
+
+#[test]
+fn a_quote_a_script_writes_is_refused_with_why() {
+    let sb = Sandbox::new();
+    let page = "<!DOCTYPE html><html><body><p>By Ana Lima</p>\
+                <p><script>document.write('Updated 2 March 2026, 09:10')</script></p>\
+                <p>The ferry will run every hour.</p></body></html>";
+    let sha = sb.add_source("dated.html", page);
+    let err = sb.refuses(
+        &[
+            "claim",
+            "add",
+            "--source",
+            &sha,
+            "--quote",
+            "Updated 2 March 2026, 09:10",
+            "--claimant",
+            "x",
+        ],
+        "the quote was not found",
+    );
+    assert!(
+        err.contains("words a script writes as the page loads (a date, a byline) are not in it"),
+        "{err}"
+    );
+    // A plain text source gets no such hint.
+    let txt = sb.add_source("dated.txt", "By Ana Lima. The ferry will run every hour.");
+    let err = sb.refuses(
+        &[
+            "claim",
+            "add",
+            "--source",
+            &txt,
+            "--quote",
+            "Updated 2 March 2026, 09:10",
+            "--claimant",
+            "x",
+        ],
+        "the quote was not found",
+    );
+    assert!(!err.contains("a script writes"), "{err}");
+}

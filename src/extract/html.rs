@@ -193,6 +193,10 @@ enum WhiteSpace {
     PreLine,
 }
 
+/// Where a code point of the text came from: a text node and code point offset in it
+/// (none for what the layout adds).
+type Origin = Option<(NodeId, usize)>;
+
 #[derive(Default)]
 struct Builder {
     options: Options,
@@ -201,6 +205,9 @@ struct Builder {
     pending_breaks: usize,
     pending_space: Option<Option<(NodeId, usize)>>,
     line_start: bool,
+    /// A space before a float or an absolutely positioned box, kept (at this byte and
+    /// code point index) only if the line goes on after the box.
+    deferred: Option<(usize, usize, Origin)>,
 }
 
 impl Default for Options {
@@ -210,7 +217,16 @@ impl Default for Options {
 }
 
 impl Builder {
+    /// In-flow content follows on the line: a space deferred before a float is kept.
+    fn resolve_deferred(&mut self) {
+        if let Some((byte, index, from)) = self.deferred.take() {
+            self.out.insert(byte, ' ');
+            self.origin.insert(index, from);
+        }
+    }
+
     fn breaks(&mut self, n: usize) {
+        self.deferred = None;
         self.pending_breaks = self.pending_breaks.max(n);
         self.pending_space = None;
         self.line_start = true;
@@ -232,6 +248,7 @@ impl Builder {
 
     /// A string the layout adds (a line feed for `<br>`, a tab after a cell).
     fn layout(&mut self, c: char) {
+        self.deferred = None;
         self.flush_breaks();
         self.pending_space = None;
         self.push(None, c);
@@ -244,6 +261,7 @@ impl Builder {
             let collapsible = matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
             match ws {
                 WhiteSpace::Pre => {
+                    self.resolve_deferred();
                     self.flush_breaks();
                     if let Some(space) = self.pending_space.take() {
                         self.push(space, ' ');
@@ -263,6 +281,7 @@ impl Builder {
                     }
                 }
                 _ => {
+                    self.resolve_deferred();
                     self.flush_breaks();
                     if let Some(space) = self.pending_space.take() {
                         self.push(space, ' ');
@@ -373,11 +392,14 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 Some("normal" | "nowrap") => own.pre = WhiteSpace::Normal,
                 _ => {}
             }
-            // A float is made a block (CSS 2 §9.7): an inline `float`, or `align` on an
-            // image or embedded object.
+            // A float or an absolutely positioned box is made a block (CSS 2 §9.7): an
+            // inline `float` or `position`, or `align` on an image or embedded object.
             let floated = matches!(
                 inline_style(style, "float").as_deref(),
                 Some("left" | "right")
+            ) || matches!(
+                inline_style(style, "position").as_deref(),
+                Some("absolute" | "fixed")
             ) || (matches!(name, "img" | "object" | "embed" | "iframe" | "input")
                 && e.attr("align").is_some_and(|a| {
                     a.eq_ignore_ascii_case("left") || a.eq_ignore_ascii_case("right")
@@ -411,10 +433,14 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 return;
             }
             let breaks = if name == "p" { 2 } else { 1 };
-            if floated {
-                // A float sits in the line: a space before it stays on that line.
-                b.atomic();
-            }
+            // A space before a float stays if the line goes on after it.
+            let before_float = match b.pending_space {
+                Some(space) if floated && b.pending_breaks == 0 => {
+                    b.pending_space = None;
+                    Some((b.out.len(), b.origin.len(), space))
+                }
+                _ => None,
+            };
             if block {
                 b.breaks(breaks);
             }
@@ -430,6 +456,9 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             }
             if block {
                 b.breaks(breaks);
+            }
+            if before_float.is_some() {
+                b.deferred = before_float;
             }
             if cell && !is_last(node, &["td", "th"]) {
                 b.layout('\t');

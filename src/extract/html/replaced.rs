@@ -39,6 +39,7 @@ pub(super) fn is_unrendered(name: &str, e: &scraper::node::Element) -> bool {
 impl Builder {
     /// An atomic inline box: a pending space before it is kept, and one after it will be.
     pub(super) fn atomic(&mut self) {
+        self.resolve_deferred();
         if let Some(space) = self.pending_space.take() {
             self.flush_breaks();
             self.push(space, ' ');
