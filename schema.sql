@@ -1,4 +1,4 @@
--- claimledger schema, version 12.
+-- claimledger schema, version 11.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -19,7 +19,7 @@
 -- with the plain sqlite3 shell.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 12;
+PRAGMA user_version = 11;
 
 -- ---------------------------------------------------------------- the record
 

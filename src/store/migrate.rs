@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -29,9 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/008-elided-appearances.sql"),
     include_str!("../../migrations/010-imports.sql"),
     include_str!("../../migrations/011-derived-texts.sql"),
-    // Version 10 -> 11 is left to another branch (the integrator renumbers at merge).
-    "",
-    include_str!("../../migrations/013-users.sql"),
+    include_str!("../../migrations/012-users.sql"),
 ];
 
 /// The corrections migration (claims withdrawn, appearances removed, merges undone).

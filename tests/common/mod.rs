@@ -255,8 +255,7 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
         (8, "ALTER TABLE appearances DROP COLUMN fragments;"),
         (9, "DROP TABLE claim_imports;"),
         (10, "DROP TABLE derived_texts;"),
-        (11, ""),
-        (12, "DROP TABLE users;"),
+        (11, "DROP TABLE users;"),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(

@@ -1,4 +1,4 @@
--- Version 11 -> 12: the accounts of a team server (`claimledger user add`, `serve`).
+-- Version 10 -> 11: the accounts of a team server (`claimledger user add`, `serve`).
 --
 -- Not derived from the journal and never written to it: a token's hash is a credential,
 -- and the journal is published (bundles, proofs). What accounts did is in the journal all
