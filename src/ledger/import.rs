@@ -528,7 +528,10 @@ impl Ledger {
         progress(total, total);
         report.new_parties = created;
         report.document = format!("{}@{}", added.document, added.version);
+        // The file's text is not needed to commit: memory peaks at commit (the bulk path
+        // builds its indexes then), so it goes first.
         drop(items);
+        drop(text);
         tx.commit()?;
         Ok(report)
     }

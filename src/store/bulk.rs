@@ -34,6 +34,9 @@ const BULK_TABLES: &[&str] = &[
     "claim_imports",
 ];
 
+/// The page cache (and so the sorter's memory) while the deferred indexes are built, MiB.
+const SORT_CACHE_MIB: i64 = 16;
+
 /// Secondary indexes dropped for a bulk transaction, with the SQL that builds each.
 #[derive(Debug, Default)]
 pub(super) struct Deferred {
@@ -49,11 +52,19 @@ impl Deferred {
         Ok(())
     }
 
-    /// Builds every dropped index (once).
+    /// Builds every dropped index (once), with the page cache narrowed to
+    /// [`SORT_CACHE_MIB`] meanwhile: SQLite's sorter may hold as much as the page cache
+    /// besides it, which would double the memory a bulk transaction peaks at.
     pub(super) fn restore(&mut self, conn: &Connection) -> Result<()> {
+        if self.indexes.is_empty() {
+            return Ok(());
+        }
+        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -SORT_CACHE_MIB * 1024)?;
         for sql in self.indexes.drain(..) {
             conn.execute_batch(&sql)?;
         }
+        conn.pragma_update(None, "cache_size", cache)?;
         Ok(())
     }
 }
