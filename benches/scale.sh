@@ -9,6 +9,7 @@
 # builds a ledger through the bulk path (examples/scale.rs: one Tx::append per entry inside
 # one write transaction), and measures, each with /usr/bin/time (wall seconds, peak RSS):
 #   bulk append             vs  sqlite3 .import of the same TSV into a plain table
+#   claimledger import csv  vs  the same sqlite3 .import (then its ledger must verify)
 #   verify --quick          vs  PRAGMA integrity_check on the same ledger
 #   list --status S --json  vs  the same rows selected in the sqlite3 shell (-json)
 #   audit, checkpoint, proof     whole processes
@@ -42,16 +43,19 @@ db="$work/ledger.db"
 plain="$work/plain.db"
 export CLAIMLEDGER_USER=bench
 
-# measure LABEL CMD...: runs CMD (stdout to $work/out), sets $secs and $kb.
+# measure LABEL CMD...: runs CMD (stdout to $work/out), sets $secs, $kb and $cpu (user +
+# system seconds: on a shared machine the CPU time drifts less than the wall time).
 measure() {
     local label="$1"
     shift
-    if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" 2> "$work/err"; then
+    if ! /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/out" 2> "$work/err"; then
         echo "error: $label failed:" >&2
         cat "$work/err" >&2
         exit 1
     fi
-    read -r secs kb < "$work/time"
+    local user sys
+    read -r secs kb user sys < "$work/time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.005; printf "%.2f", a / b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
@@ -62,14 +66,35 @@ row() { rows+=("$(printf '| %s | %s | %s | %s | %s |' "$@")"); }
 cat "$work/claims.tsv" "$work"/src/*.txt > /dev/null # warm the page cache alike
 
 measure "bulk build" "$ex" build "$work" "$db"
-build_s=$secs build_kb=$kb
+build_s=$secs build_kb=$kb build_cpu=$cpu
 bulk_s=$(awk '/^bulk:/ { print $(NF-1) }' "$work/out")
 entries=$(awk '/^bulk:/ { print $2 }' "$work/out")
+grep -A1 '^bulk:' "$work/out" | sed 's/^/  /' >&2
 measure "sqlite3 .import" sqlite3 "$plain" -cmd ".mode tabs" ".import $work/claims.tsv claims"
-import_s=$secs import_kb=$kb
+import_s=$secs import_kb=$kb import_cpu=$cpu
 row "bulk append of $n claims ($entries entries)" \
     "$bulk_s s ($(awk -v n="$n" -v s="$bulk_s" 'BEGIN { printf "%.0f", n / s }') claims/s)" \
     "sqlite3 .import: $import_s s" "$(ratio "$import_s" "$bulk_s")× its speed" "$(mb "$build_kb") / $(mb "$import_kb")"
+
+# The same TSV through `claimledger import csv` (issue 8): the file becomes a source, each
+# row a claim whose appearance is its statement cell, each status a status event.
+imported="$work/import.db"
+"$cl" --db "$imported" -q init --origin bench.example/import 2> /dev/null
+measure "import csv" "$cl" --db "$imported" -q import csv "$work/claims.tsv"
+imp_s=$secs imp_kb=$kb imp_cpu=$cpu
+row "\`import csv\` of the same $n-row TSV" \
+    "$imp_s s ($(awk -v n="$n" -v s="$imp_s" 'BEGIN { printf "%.0f", n / s }') claims/s; CPU $imp_cpu s)" \
+    "sqlite3 .import: $import_s s (CPU $import_cpu s)" \
+    "$(ratio "$import_s" "$imp_s")× its speed (CPU time: $(ratio "$import_cpu" "$imp_cpu")×)" \
+    "$(mb "$imp_kb") / $(mb "$import_kb")"
+imported_claims=$(sqlite3 "$imported" "SELECT count(*) FROM claims")
+if [ "$imported_claims" != "$n" ]; then
+    echo "error: import csv recorded $imported_claims claims of $n" >&2
+    exit 1
+fi
+# Its ledger verifies (skipped past 100,000 claims to keep the run short).
+[ "$n" -gt 100000 ] || measure "verify of the import" "$cl" --db "$imported" verify --quick
+rm -f "$imported" "$imported"-*
 
 measure "verify --quick" "$cl" --db "$db" verify --quick
 verify_s=$secs verify_kb=$kb

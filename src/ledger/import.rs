@@ -333,6 +333,9 @@ impl Ledger {
         let mut vocabulary = Vocabulary::new(&tx, &options.status_map)?;
         let mut unknown: Vec<UnknownStatus> = Vec::new();
         let mut ids: HashMap<u64, u64> = HashMap::new();
+        // The rows whose id was imported before: pass 2 skips them without asking again
+        // (with the bulk path's deferred indexes, asking would scan the table per row).
+        let mut seen_before: std::collections::HashSet<u64> = Default::default();
         items.each(|item, _| {
             let item = match item {
                 Ok(None) => return Ok(()),
@@ -349,6 +352,7 @@ impl Ledger {
             if let Some(id) = &item.id {
                 if tx.claim_by_external_id(id)?.is_some() {
                     report.skipped += 1;
+                    seen_before.insert(item.row);
                     return Ok(());
                 }
                 if let Some(first) = ids.insert(id_hash(id), item.row) {
@@ -421,6 +425,7 @@ impl Ledger {
 
         // Pass 2: record every claim.
         tx.widen_cache(IMPORT_CACHE_MIB)?;
+        tx.expect_bulk(report.imported)?;
         let mut out = Appender {
             tx: &tx,
             time,
@@ -451,10 +456,8 @@ impl Ledger {
         let mut done = 0u64;
         items.each(|item, at| {
             let Ok(Some(item)) = item else { return Ok(()) };
-            if let Some(id) = &item.id {
-                if tx.claim_by_external_id(id)?.is_some() {
-                    return Ok(());
-                }
+            if seen_before.contains(&item.row) {
+                return Ok(());
             }
             let claimant = party(&item.claimant, item.claimant_kind, &mut out)?;
             let mut via = Vec::new();
@@ -525,7 +528,10 @@ impl Ledger {
         progress(total, total);
         report.new_parties = created;
         report.document = format!("{}@{}", added.document, added.version);
+        // The file's text is not needed to commit: memory peaks at commit (the bulk path
+        // builds its indexes then), so it goes first.
         drop(items);
+        drop(text);
         tx.commit()?;
         Ok(report)
     }

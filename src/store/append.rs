@@ -58,6 +58,25 @@ pub(super) struct State {
     edge: Vec<Option<(u64, Hash)>>,
     /// Full-text rows not yet written.
     search: project::SearchBuffer,
+    /// Secondary indexes dropped by [`Tx::expect_bulk`], built again at commit.
+    pub(super) deferred: Option<super::bulk::Deferred>,
+    /// In a bulk transaction: Merkle nodes not yet written (the right edge above is all
+    /// an append reads), written in key order when many are held, before an entry of
+    /// another kind, and at commit.
+    pub(super) nodes: Option<Vec<(u32, u64, Hash)>>,
+}
+
+impl State {
+    /// The most Merkle nodes held back.
+    const MAX_NODES: usize = 1 << 16;
+
+    /// Writes the held-back Merkle nodes.
+    pub(super) fn flush_nodes(&mut self, conn: &Connection) -> Result<()> {
+        match &mut self.nodes {
+            Some(nodes) if !nodes.is_empty() => merkle::insert_nodes_in_bulk(conn, nodes),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The stored tree, with the right edge remembered in front of it.
@@ -80,7 +99,14 @@ impl SubtreeStore for Edge<'_> {
 impl Tx<'_> {
     /// Makes the transaction's writes durable (writing any held-back full-text rows first).
     pub fn commit(self) -> Result<()> {
-        self.appending.borrow_mut().search.flush(&self.tx)?;
+        {
+            let mut state = self.appending.borrow_mut();
+            state.search.flush(&self.tx)?;
+            state.flush_nodes(&self.tx)?;
+            if let Some(mut deferred) = state.deferred.take() {
+                deferred.restore(&self.tx)?;
+            }
+        }
         let wrote = self.tx.total_changes() > 0;
         self.tx.commit()?;
         if wrote {
@@ -95,6 +121,9 @@ impl Tx<'_> {
         let result = self.append_with(&mut state, time, actor, event);
         if result.is_err() {
             // Whatever failed may have written part of the entry: read everything afresh.
+            // Held-back nodes are those of entries written: store them, as the tree is
+            // read from the table from now on (a failure here surfaces at commit).
+            let _ = state.flush_nodes(self);
             state.next_seq = None;
             state.edge.clear();
         }
@@ -114,6 +143,12 @@ impl Tx<'_> {
                 r.get(0)
             })?,
         };
+        if let Some(deferred) = &mut state.deferred {
+            deferred.before(self, &event)?;
+        }
+        if !super::bulk::is_bulk_kind(&event) {
+            state.flush_nodes(self)?;
+        }
         let kind = event.kind();
         let payload = event.payload_json();
         let bytes = crate::journal::entry_bytes(seq, time, actor, kind, &payload);
@@ -137,7 +172,15 @@ impl Tx<'_> {
             seq as u64,
             leaf,
         )?;
-        merkle::insert_nodes(self, &nodes)?;
+        match &mut state.nodes {
+            Some(held) => {
+                held.extend_from_slice(&nodes);
+                if held.len() >= State::MAX_NODES {
+                    merkle::insert_nodes_in_bulk(self, held)?;
+                }
+            }
+            None => merkle::insert_nodes(self, &nodes)?,
+        }
         for (level, index, hash) in nodes {
             let level = level as usize;
             if state.edge.len() <= level {

@@ -15,6 +15,7 @@
 
 mod append;
 pub mod blobs;
+mod bulk;
 pub mod corrections;
 pub mod derived;
 pub mod faults;
