@@ -417,6 +417,13 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 );
             let cell = display.is_none() && matches!(name, "td" | "th");
             let row = display.is_none() && name == "tr";
+            // A box under `visibility: hidden` adds no line breaks either (its visible
+            // descendants still do).
+            let (block, cell, row) = if own.visible_hidden {
+                (false, false, false)
+            } else {
+                (block, cell, row)
+            };
             if name == "br" {
                 if !own.visible_hidden {
                     b.layout('\n');
