@@ -417,6 +417,13 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 );
             let cell = display.is_none() && matches!(name, "td" | "th");
             let row = display.is_none() && name == "tr";
+            // A box under `visibility: hidden` adds no line breaks either (its visible
+            // descendants still do).
+            let (block, cell, row) = if own.visible_hidden {
+                (false, false, false)
+            } else {
+                (block, cell, row)
+            };
             if name == "br" {
                 if !own.visible_hidden {
                     b.layout('\n');
@@ -424,10 +431,13 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
                 return;
             }
             if !block && replaced::is_atomic(name, e) {
-                replaced::walk_atomic(b, node, name, own);
+                // (Under visibility: hidden it adds nothing, not even its spaces' effect.)
+                if !own.visible_hidden {
+                    replaced::walk_atomic(b, node, name, own);
+                }
                 return;
             }
-            if inline_block {
+            if inline_block && !own.visible_hidden {
                 b.atomic();
                 replaced::walk_inline_block(b, node, own);
                 return;
@@ -435,7 +445,7 @@ fn walk(b: &mut Builder, node: NodeRef<'_, Node>, inherited: Style) {
             let breaks = if name == "p" { 2 } else { 1 };
             // A space before a float stays if the line goes on after it.
             let before_float = match b.pending_space {
-                Some(space) if floated && b.pending_breaks == 0 => {
+                Some(space) if floated && !own.visible_hidden && b.pending_breaks == 0 => {
                     b.pending_space = None;
                     Some((b.out.len(), b.origin.len(), space))
                 }
