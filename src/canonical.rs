@@ -12,12 +12,40 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// Serializes `value` to canonical JSON bytes.
+mod ser;
+
+/// Serializes `value` to canonical JSON bytes (written directly, with no JSON tree between).
 ///
 /// # Panics
 /// Panics if the value contains a float: journal payloads are built from integers and
 /// strings only, so a float is a programming error, not bad input.
-pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    write(value, &mut out);
+    out
+}
+
+/// Appends the canonical JSON of `value` to `out` (panics on a float, like [`to_vec`]).
+pub fn write<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    if let Err(e) = ser::write(value, out) {
+        panic!("journal values serialize to canonical JSON: {e}");
+    }
+}
+
+/// [`to_vec`] for values that may hold what canonical JSON cannot (a float, a map with
+/// non-string keys: say, a payload read back from an edited ledger): an error, never a
+/// panic. The same bytes as [`to_vec`] otherwise.
+pub fn try_to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, SerError> {
+    let mut out = Vec::with_capacity(256);
+    ser::write(value, &mut out)?;
+    Ok(out)
+}
+
+pub use ser::SerError;
+
+/// [`to_vec`] the slow way, through a `serde_json::Value` (what the direct writer is
+/// checked against).
+pub fn to_vec_via_value<T: Serialize>(value: &T) -> Vec<u8> {
     let value = serde_json::to_value(value).expect("journal values serialize to JSON");
     let mut out = Vec::with_capacity(256);
     write_value(&value, &mut out);
@@ -25,7 +53,7 @@ pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// Canonical JSON as a string (it is always valid UTF-8).
-pub fn to_string<T: Serialize>(value: &T) -> String {
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(to_vec(value)).expect("canonical JSON is UTF-8")
 }
 
@@ -95,6 +123,19 @@ mod tests {
         assert_eq!(
             to_string(&v),
             "{\"s\":\"q\\\"\\\\\\b\\f\\n\\r\\t\\u0001/é👩‍💻\"}"
+        );
+    }
+
+    #[test]
+    fn what_canonical_json_cannot_hold_is_an_error_with_try_to_vec() {
+        let err = try_to_vec(&json!({"a": [1, {"x": 1.5}]})).unwrap_err();
+        assert!(err.to_string().contains("integers only"), "{err}");
+        let mut bad_key = std::collections::BTreeMap::new();
+        bad_key.insert(vec![1u8], 1);
+        assert!(try_to_vec(&bad_key).is_err());
+        assert_eq!(
+            try_to_vec(&json!({"b": 1, "a": 2})).unwrap(),
+            br#"{"a":2,"b":1}"#
         );
     }
 

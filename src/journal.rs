@@ -580,8 +580,17 @@ impl Event {
 
     /// The payload as canonical JSON.
     pub fn payload_json(&self) -> String {
-        let tagged = serde_json::to_value(self).expect("events serialize");
-        canonical::to_string(&tagged["payload"])
+        // The tagged form `{"kind":…,"payload":…}` written canonically ("kind" sorts first),
+        // with the payload cut out of it: no JSON tree is built.
+        let whole = canonical::to_vec(self);
+        let mut head = b"{\"kind\":".to_vec();
+        serde_json::to_writer(&mut head, self.kind()).expect("writing to a Vec cannot fail");
+        head.extend_from_slice(b",\"payload\":");
+        let payload = match whole.strip_prefix(head.as_slice()) {
+            Some(rest) => &rest[..rest.len() - 1],
+            None => b"null".as_slice(),
+        };
+        String::from_utf8(payload.to_vec()).expect("canonical JSON is UTF-8")
     }
 
     /// Rebuilds an event from its kind and payload, as stored.
