@@ -29,7 +29,9 @@ mod replay;
 mod status_table;
 pub mod verify;
 pub mod verify_derived;
+pub mod verify_merkle;
 pub mod verify_schema;
+pub mod verify_sqlite;
 
 use std::path::{Path, PathBuf};
 
