@@ -6,7 +6,9 @@
 #
 # Prints throughput, the ratio to openssl's, and peak memory (which should stay flat in
 # the file's size: compare with a run at another size). Absolute figures drift on shared
-# machines; the ratios are what to read.
+# machines; the ratios are what to read. It also measures the floor any durable store has on
+# this disk: `dd conv=fsync` writing the same bytes once and syncing them (a WAL-mode SQLite
+# ledger writes them twice: into the WAL, then into the database at the checkpoint).
 set -euo pipefail
 mb="${1:-512}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -32,6 +34,8 @@ openssl_rate=$(openssl speed -seconds 3 -bytes 16384 sha256 2>/dev/null \
   | awk '/^sha256/ { v = $NF; sub(/k$/, "", v); printf "%.0f", v * 1000 / 1e6 }')
 
 read -r sum_s sum_kb < <(seconds sha256sum "$work/source.bin")
+read -r dd_s dd_kb < <(seconds dd if="$work/source.bin" of="$work/dd.out" bs=1M conv=fsync status=none)
+rm -f "$work/dd.out"
 "$cl" --db "$work/l.db" init -q
 read -r add_s add_kb < <(seconds "$cl" --db "$work/l.db" source add "$work/source.bin")
 
@@ -40,6 +44,8 @@ printf "%-42s %10s %12s %12s\n" "" "MB/s" "× openssl" "peak RSS"
 printf "%-42s %10s %12s %12s\n" "openssl speed sha256 (16 KiB blocks)" "$openssl_rate" "1.00" "—"
 printf "%-42s %10s %12s %10s MB\n" "sha256sum" "$(rate "$sum_s")" \
   "$(awk -v a="$(rate "$sum_s")" -v o="$openssl_rate" 'BEGIN { printf "%.2f", a / o }')" "$((sum_kb / 1024))"
+printf "%-42s %10s %12s %10s MB\n" "dd conv=fsync (write once + fsync: floor)" "$(rate "$dd_s")" \
+  "$(awk -v a="$(rate "$dd_s")" -v o="$openssl_rate" 'BEGIN { printf "%.2f", a / o }')" "$((dd_kb / 1024))"
 printf "%-42s %10s %12s %10s MB\n" "claimledger source add (hash + store)" "$(rate "$add_s")" \
   "$(awk -v a="$(rate "$add_s")" -v o="$openssl_rate" 'BEGIN { printf "%.2f", a / o }')" "$((add_kb / 1024))"
 if "$cl" --db "$work/l.db" verify --help >/dev/null 2>&1; then

@@ -31,7 +31,9 @@ mod status_table;
 pub mod users;
 pub mod verify;
 pub mod verify_derived;
+pub mod verify_merkle;
 pub mod verify_schema;
+pub mod verify_sqlite;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //!    as its kind; its payload is stored in canonical form; its stored hash is the SHA-256 of
 //!    its bytes; entry #0 is the ledger's genesis.
 //! 2. **The Merkle tree**: every leaf and every completed subtree is recomputed from the
-//!    entries and compared with `merkle_nodes`, node by node.
+//!    entries and compared with `merkle_nodes`, node by node, in the same pass.
 //! 3. **Checkpoints**: each recorded checkpoint's note is re-read; its origin, size and root
 //!    must be the ledger's, its root the recomputed root at its size, and a signed one must
 //!    verify with the key stored beside it. With `--checkpoint FILE`, an older published
@@ -21,13 +21,19 @@
 //!    code-point span in the stored text; so is every status's evidence quote.
 //! 7. **SQLite**: `PRAGMA integrity_check` and `PRAGMA foreign_key_check`.
 //!
-//! Design decisions: it reads the ledger in one read transaction (one snapshot), streams
-//! the journal once, and keeps in memory only the recomputed tree (about 64 bytes per entry)
-//! and the list of sources; the replayed tables live in a temporary database that SQLite
-//! may spill to disk. Differences are capped per table so one broken column does not bury
-//! the rest. A report is data: the command prints one problem per line on stdout.
+//! Design decisions: it reads the ledger in one read transaction (one snapshot) and streams
+//! the journal once, on three threads (2 cores at least are worth it at a million entries):
+//! this one reads, parses and hashes the entries, checks each payload's canonical form
+//! (`canonical::try_to_vec`, no JSON tree) and compares each Merkle subtree with its
+//! stored node as it completes (src/store/verify_merkle.rs: memory flat in the journal's
+//! length); a second replays the entries it is sent, in batches, into a private temporary
+//! database (src/store/replay.rs); a third runs SQLite's own checks on a connection of its
+//! own that sees the same ledger (src/store/verify_sqlite.rs). Tables are then compared as
+//! two sorted streams (merge by primary key), and appearances are re-checked in source
+//! order, each source's text read once. Differences are capped per table so one broken
+//! column does not bury the rest. A report is data: the command prints one problem per line
+//! on stdout.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use rusqlite::types::Value as SqlValue;
@@ -38,9 +44,9 @@ use sha2::{Digest, Sha256};
 use crate::checkpoint::GivenCheckpoint;
 use crate::error::Result;
 use crate::journal::{Entry, Event};
-use crate::merkle::{self, MemoryTree, SubtreeStore};
+use crate::merkle;
 use crate::note::{Checkpoint, Note, VerifierKey};
-use crate::store::{Store, migrate, project};
+use crate::store::Store;
 
 /// Tables that are the record (not derived from the journal by the projection).
 pub const RECORD_TABLES: &[&str] = &[
@@ -120,27 +126,48 @@ pub fn verify(
     options: &Options,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report> {
+    let (path, read_only) = (store.path().to_path_buf(), store.is_read_only());
     let tx = store.begin_read()?;
     // The ledger is read in order, once: a small cache will do, leaving memory to the
     // replay's (memory stays under 200 MB at a million claims).
     tx.pragma_update(None, "cache_size", -16 * 1024)?;
+    // SQLite's own checks read the whole file on a second connection, on another thread.
+    let sqlite_checks = super::verify_sqlite::Checks::start(&tx, &path, read_only)?;
+    let (send, receive) = std::sync::mpsc::sync_channel(8);
+    let replay = super::replay::spawn(receive);
     let mut v = Verifier {
         conn: &tx,
         report: Report::default(),
-        tree: MemoryTree::new(),
-        rebuilt: Connection::open("")?,
+        tree: Default::default(),
+        rebuilt: None,
         sources: Vec::new(),
         origin: None,
     };
-    v.journal(progress)?;
-    v.merkle_nodes(progress)?;
+    let streamed = v.journal(progress, send);
+    let replayed = replay.join().unwrap_or_else(|_| {
+        Err(crate::error::Error::CheckFailed(
+            "the replay thread panicked".into(),
+        ))
+    });
+    streamed?;
+    let replayed = replayed?;
+    for (seq, why) in replayed.refused {
+        v.problem(
+            "journal",
+            format!("journal entry #{seq}"),
+            format!("cannot be replayed onto the entries before it: {why}"),
+        );
+    }
+    v.rebuilt = Some(replayed.conn);
     v.checkpoints(options.checkpoint)?;
     v.tables(progress)?;
     v.sources(options.quick, progress)?;
     v.appearances(progress)?;
     v.normalized_texts(progress)?;
     super::verify_derived::check(v.conn, &mut v.report)?;
-    v.sqlite(progress)?;
+    progress(Progress::Stage("sqlite checks", 0));
+    let found = sqlite_checks.finish(v.conn)?;
+    v.report.problems.extend(found);
     super::verify_schema::check(v.conn, &mut v.report)?;
     Ok(v.report)
 }
@@ -148,8 +175,10 @@ pub fn verify(
 struct Verifier<'c> {
     conn: &'c Connection,
     report: Report,
-    tree: MemoryTree,
-    rebuilt: Connection,
+    /// The recomputed Merkle tree, as far as it is kept (src/store/verify_merkle.rs).
+    tree: super::verify_merkle::Tree,
+    /// The replayed tables, once the journal is through.
+    rebuilt: Option<Connection>,
     /// (sha256, size, seq) of every source the journal adds.
     sources: Vec<(String, u64, i64)>,
     /// The origin line of the genesis entry.
@@ -170,39 +199,36 @@ impl Verifier<'_> {
         });
     }
 
-    /// 1. The journal, streamed once: entries, hashes, leaves, and the replay.
-    fn journal(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
+    /// 1 and 2. The journal, streamed once: entries, hashes, the Merkle tree node by node
+    /// as it completes, and the replay (entries go to the replay thread in batches).
+    fn journal(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+        replay: std::sync::mpsc::SyncSender<Vec<Entry>>,
+    ) -> Result<()> {
         let total: i64 = self
             .conn
             .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?;
         progress(Progress::Stage("journal", total as u64));
-        // The replay holds no journal rows for `seq` columns to refer to; the ledger's own
-        // foreign keys are checked by foreign_key_check.
-        self.rebuilt.pragma_update(None, "foreign_keys", "OFF")?;
-        // Memory: this cache, the ledger's 16 MiB and the recomputed tree (64 bytes an
-        // entry) stay under 200 MB at 1.5 million entries.
-        self.rebuilt.pragma_update(None, "cache_size", -40 * 1024)?;
-        migrate::create(&self.rebuilt)?;
-        let mut indexes = super::replay::DeferredIndexes::defer(&self.rebuilt)?;
-        let mut search = project::SearchBuffer::default();
-        self.rebuilt.execute_batch("BEGIN")?;
+        let mut merkle = super::verify_merkle::Check::new(self.conn);
         let mut stmt = self
             .conn
             .prepare("SELECT seq, time, actor, kind, payload, hash FROM journal ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         let mut expected = 0i64;
+        let mut batch = Vec::with_capacity(super::replay::BATCH);
+        let mut replaying = true;
         while let Some(row) = rows.next()? {
             let seq: i64 = row.get(0)?;
             let time: String = row.get(1)?;
             let actor: String = row.get(2)?;
             let kind: String = row.get(3)?;
             let payload: String = row.get(4)?;
-            let hash: String = row.get(5)?;
-            let place = format!("journal entry #{seq}");
+            let hash = row.get_ref(5)?;
             if seq != expected {
                 self.problem(
                     "journal",
-                    &place,
+                    format!("journal entry #{seq}"),
                     if seq > expected {
                         format!(
                             "the journal jumps from #{} to #{seq}: entries are missing",
@@ -216,167 +242,86 @@ impl Verifier<'_> {
             expected = seq + 1;
             let leaf = match Event::from_parts(&kind, &payload) {
                 Ok(event) => {
+                    let place = || format!("journal entry #{seq}");
                     if seq == 0 {
                         match &event {
                             Event::LedgerInit { origin, .. } => self.origin = Some(origin.clone()),
                             _ => self.problem(
                                 "journal",
-                                &place,
+                                place(),
                                 format!("the first entry is {kind}, not the ledger's genesis (ledger.init)"),
                             ),
                         }
                     } else if matches!(event, Event::LedgerInit { .. }) {
-                        self.problem("journal", &place, "a second ledger.init entry");
+                        self.problem("journal", place(), "a second ledger.init entry");
                     }
                     // The bytes as stored (for a canonical payload, exactly Entry::bytes).
                     let bytes = crate::journal::entry_bytes(seq, &time, &actor, &kind, &payload);
-                    if event.payload_json() != payload {
+                    if !payload_is_canonical(&event, &kind, &payload) {
                         self.problem(
                             "journal",
-                            &place,
+                            place(),
                             "its payload is not stored in canonical form (it was edited, or has fields its kind does not have)",
                         );
                     }
-                    let entry = Entry {
+                    if !hash_is(hash, &Sha256::digest(&bytes).into()) {
+                        self.problem(
+                            "journal",
+                            place(),
+                            "its stored hash is not the SHA-256 of its bytes: the entry (or its hash) was changed",
+                        );
+                    }
+                    if let Event::SourceAdd { sha256, size, .. } = &event {
+                        self.sources.push((sha256.clone(), *size, seq));
+                    }
+                    batch.push(Entry {
                         seq,
                         time,
                         actor,
                         event,
-                    };
-                    if hex::encode(Sha256::digest(&bytes)) != hash {
-                        self.problem(
-                            "journal",
-                            &place,
-                            "its stored hash is not the SHA-256 of its bytes: the entry (or its hash) was changed",
-                        );
-                    }
-                    if let Event::SourceAdd { sha256, size, .. } = &entry.event {
-                        self.sources.push((sha256.clone(), *size, seq));
-                    }
-                    if let Err(e) = indexes
-                        .before(&self.rebuilt, &entry.event)
-                        .and_then(|()| project::apply_buffered(&self.rebuilt, &entry, &mut search))
-                    {
-                        self.problem(
-                            "journal",
-                            &place,
-                            format!("cannot be replayed onto the entries before it: {e}"),
-                        );
+                    });
+                    if batch.len() == super::replay::BATCH {
+                        let full =
+                            std::mem::replace(&mut batch, Vec::with_capacity(super::replay::BATCH));
+                        // A closed channel: the replay stopped on an error, given at join.
+                        replaying = replaying && replay.send(full).is_ok();
                     }
                     merkle::leaf_hash(&bytes)
                 }
                 Err(reason) => {
-                    self.problem("journal", &place, format!("cannot be read: {reason}"));
+                    self.problem(
+                        "journal",
+                        format!("journal entry #{seq}"),
+                        format!("cannot be read: {reason}"),
+                    );
                     // Still give it a leaf, so that later leaves keep their positions.
                     merkle::leaf_hash(
                         format!("{seq}\n{time}\n{actor}\n{kind}\n{payload}").as_bytes(),
                     )
                 }
             };
-            self.tree.push(leaf);
+            merkle.push(leaf)?;
             progress(Progress::Advance(1));
         }
-        search.flush(&self.rebuilt)?;
-        indexes.restore(&self.rebuilt)?;
-        self.rebuilt.execute_batch("COMMIT")?;
+        if replaying && !batch.is_empty() {
+            let _ = replay.send(batch);
+        }
+        drop(replay);
+        drop(rows);
+        drop(stmt);
+        let (tree, problems) = merkle.finish()?;
+        self.tree = tree;
+        self.report.problems.extend(problems);
         self.report.entries = self.tree.len();
-        self.report.root = hex::encode(self.tree.root());
+        self.report.root = hex::encode(
+            merkle::root(&self.tree.store(self.conn), self.tree.len())
+                .expect("the kept tree holds every subtree of its own size"),
+        );
         if self.tree.is_empty() {
             self.problem(
                 "journal",
                 "journal",
                 "is empty: a ledger starts with its genesis entry",
-            );
-        }
-        Ok(())
-    }
-
-    /// 2. Every stored subtree against the recomputed tree.
-    fn merkle_nodes(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-        let n = self.tree.len();
-        let stored: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM merkle_nodes", [], |r| r.get(0))?;
-        progress(Progress::Stage("merkle tree", stored as u64));
-        let mut stmt = self
-            .conn
-            .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
-        let mut rows = stmt.query([])?;
-        let mut seen: BTreeMap<u32, u64> = BTreeMap::new();
-        let mut reported = 0usize;
-        let mut more = 0usize;
-        while let Some(row) = rows.next()? {
-            let level: i64 = row.get(0)?;
-            let index: i64 = row.get(1)?;
-            let hash: String = row.get(2)?;
-            progress(Progress::Advance(1));
-            let place = format!("merkle_nodes level {level}, index {index}");
-            let message = if !(0..64).contains(&level) || index < 0 {
-                Some("is not a node of any tree".to_string())
-            } else {
-                let (level, index) = (level as u32, index as u64);
-                *seen.entry(level).or_default() += 1;
-                match self.tree.perfect(level, index) {
-                    Err(_) => Some(format!(
-                        "is beyond the journal's {n} entries (no such subtree is complete)"
-                    )),
-                    Ok(expected) if hex::encode(expected) == hash => None,
-                    Ok(_) => Some(if level == 0 {
-                        format!("is not the leaf hash of journal entry #{index}")
-                    } else {
-                        format!(
-                            "is not the hash of journal entries #{}..#{}",
-                            index << level,
-                            ((index + 1) << level) - 1
-                        )
-                    }),
-                }
-            };
-            if let Some(message) = message {
-                if reported < MAX_PER_TABLE {
-                    self.problem("merkle", place, message);
-                    reported += 1;
-                } else {
-                    more += 1;
-                }
-            }
-        }
-        // A tree longer than the journal: entries were deleted from its end.
-        let leaves: i64 = self.conn.query_row(
-            "SELECT coalesce(max(idx) + 1, 0) FROM merkle_nodes WHERE level = 0",
-            [],
-            |r| r.get(0),
-        )?;
-        if leaves > n as i64 {
-            self.problem(
-                "journal",
-                format!("journal entry #{n}"),
-                format!(
-                    "is missing: the Merkle tree has {leaves} leaves but the journal has {n} entries (entries were deleted from its end)"
-                ),
-            );
-        }
-        // Nodes that should be there and are not.
-        let mut level = 0u32;
-        while level < 64 && (n >> level) > 0 {
-            let want = n >> level;
-            let have = seen.get(&level).copied().unwrap_or(0);
-            if have < want {
-                self.problem(
-                    "merkle",
-                    format!("merkle_nodes level {level}"),
-                    format!(
-                        "holds {have} of the {want} complete subtrees of the journal's {n} entries"
-                    ),
-                );
-            }
-            level += 1;
-        }
-        if more > 0 {
-            self.problem(
-                "merkle",
-                "merkle_nodes",
-                format!("{more} more node(s) differ"),
             );
         }
         Ok(())
@@ -445,7 +390,7 @@ impl Verifier<'_> {
                         c.size
                     ),
                 );
-            } else if merkle::root(&self.tree, c.size).ok() != Some(c.root) {
+            } else if merkle::root(&self.tree.store(self.conn), c.size).ok() != Some(c.root) {
                 self.problem(
                     "checkpoint",
                     &place,
@@ -501,11 +446,11 @@ impl Verifier<'_> {
                     self.problem("checkpoint", &place, "its root is not the empty tree's");
                 }
             } else {
-                let proof = merkle::consistency_proof(&self.tree, c.size, n)
+                let tree = self.tree.store(self.conn);
+                let proof = merkle::consistency_proof(&tree, c.size, n)
                     .expect("the recomputed tree holds every subtree");
-                if let Err(e) =
-                    merkle::verify_consistency(c.size, n, &proof, &c.root, &self.tree.root())
-                {
+                let root = merkle::root(&tree, n).expect("the recomputed tree holds its root");
+                if let Err(e) = merkle::verify_consistency(c.size, n, &proof, &c.root, &root) {
                     self.problem(
                         "checkpoint",
                         &place,
@@ -541,7 +486,7 @@ impl Verifier<'_> {
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?)
         };
-        let schema_tables = list(&self.rebuilt)?;
+        let schema_tables = list(self.rebuilt.as_ref().expect("the replay is done"))?;
         let ledger_tables = list(self.conn)?;
         for t in &ledger_tables {
             if !schema_tables.contains(t) {
@@ -575,6 +520,8 @@ impl Verifier<'_> {
     fn compare_table(&mut self, table: &str) -> Result<()> {
         let mut columns: Vec<(String, i64)> = self
             .rebuilt
+            .as_ref()
+            .expect("the replay is done")
             .prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?
             .query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -605,7 +552,11 @@ impl Verifier<'_> {
             order.join(", ")
         );
         let mut ours = self.conn.prepare(&sql)?;
-        let mut theirs = self.rebuilt.prepare(&sql)?;
+        let mut theirs = self
+            .rebuilt
+            .as_ref()
+            .expect("the replay is done")
+            .prepare(&sql)?;
         let width = names.len();
         let read = |row: &rusqlite::Row| -> rusqlite::Result<Vec<SqlValue>> {
             (0..width).map(|i| row.get::<_, SqlValue>(i)).collect()
@@ -828,7 +779,7 @@ impl Verifier<'_> {
     /// 6. Appearances and evidence quotes against the stored text.
     fn appearances(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
         // The spans come from the replayed tables, which are exactly what the journal says.
-        let total: i64 = self.rebuilt.query_row(
+        let total: i64 = self.rebuilt.as_ref().expect("the replay is done").query_row(
             "SELECT (SELECT count(*) FROM appearances) + (SELECT count(*) FROM status_events WHERE evidence_exact IS NOT NULL)",
             [],
             |r| r.get(0),
@@ -836,7 +787,7 @@ impl Verifier<'_> {
         progress(Progress::Stage("appearances", total as u64));
         // One pass in source order, sorted by SQLite (spilling to disk when large), rather
         // than an index lookup per appearance: each source's text is read once.
-        let mut stmt = self.rebuilt.prepare(
+        let mut stmt = self.rebuilt.as_ref().expect("the replay is done").prepare(
             "SELECT source, what, start, end, exact, prefix, suffix, fragments FROM (
                 SELECT source, 0 AS kind, id, 'appearance ' || id || ' of claim ' || claim_id AS what,
                        start, end, exact, prefix, suffix, fragments
@@ -949,40 +900,6 @@ impl Verifier<'_> {
             None
         })
     }
-
-    /// 7. SQLite's own checks.
-    fn sqlite(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-        progress(Progress::Stage("sqlite checks", 0));
-        let integrity: Vec<String> = match self
-            .conn
-            .prepare("PRAGMA integrity_check")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        {
-            Ok(lines) => lines,
-            Err(e) => vec![format!("could not run: {e}")],
-        };
-        for line in integrity {
-            if line != "ok" {
-                self.problem("sqlite", "integrity_check", line);
-            }
-        }
-        let fks: Vec<(String, Option<i64>, String)> = self
-            .conn
-            .prepare("PRAGMA foreign_key_check")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (table, rowid, parent) in fks {
-            self.problem(
-                "sqlite",
-                format!(
-                    "table {table}, rowid {}",
-                    rowid.map_or("?".into(), |r| r.to_string())
-                ),
-                format!("refers to a row of {parent} that does not exist (foreign_key_check)"),
-            );
-        }
-        Ok(())
-    }
 }
 
 /// What is wrong with a span of `text` (`offsets`: the byte offset of each code point, and
@@ -1092,4 +1009,60 @@ fn check_fragments(json: &str, start: usize, end: usize) -> std::result::Result<
         ));
     }
     Ok(())
+}
+
+/// Whether a stored hash (lowercase hex text) is `want`.
+fn hash_is(stored: rusqlite::types::ValueRef<'_>, want: &[u8; 32]) -> bool {
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(want, &mut hex).expect("64 digits for 32 bytes");
+    match stored {
+        rusqlite::types::ValueRef::Text(t) => t == hex,
+        rusqlite::types::ValueRef::Blob(b) => b == want,
+        _ => false,
+    }
+}
+
+/// Whether `payload` is exactly the canonical payload of `event` (of kind `kind`): the
+/// event, tagged, is written canonically (no JSON tree; an edited payload holding a float
+/// is an error, not a panic) and compared with `{"kind":…,"payload":…}` built from the
+/// stored text (`"kind"` sorts before `"payload"`).
+fn payload_is_canonical(event: &Event, kind: &str, payload: &str) -> bool {
+    let Ok(bytes) = crate::canonical::try_to_vec(event) else {
+        return false;
+    };
+    let mut stored = Vec::with_capacity(payload.len() + kind.len() + 24);
+    stored.extend_from_slice(b"{\"kind\":");
+    serde_json::to_writer(&mut stored, kind).expect("writing to a Vec cannot fail");
+    stored.extend_from_slice(b",\"payload\":");
+    stored.extend_from_slice(payload.as_bytes());
+    stored.push(b'}');
+    bytes == stored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_payloads_pass_and_edited_ones_do_not_panic_or_pass() {
+        let payload = crate::canonical::to_string(&serde_json::json!({
+            "id": "C1", "statement": "s", "claimant": {"id": 2, "as": "the MoD"}, "via": [],
+            "said": null, "appearance": {"id": 1, "source": "ab", "quote": "q", "start": 0,
+            "end": 1, "exact": "q", "prefix": "", "suffix": "", "normalized": false},
+            "imported": {"format": "csv", "row": 2, "column": "c", "record": {"a": "b"}}
+        }));
+        let event = Event::from_parts("claim.add", &payload).unwrap();
+        assert!(payload_is_canonical(&event, "claim.add", &payload));
+        assert!(!payload_is_canonical(
+            &event,
+            "claim.add",
+            &format!(" {payload}")
+        ));
+        assert!(!payload_is_canonical(&event, "claim.cite", &payload));
+        // A float only an edited payload can hold: not canonical, and no panic.
+        let edited = payload.replace(r#""a":"b""#, r#""a":1.5"#);
+        assert_ne!(edited, payload);
+        let event = Event::from_parts("claim.add", &edited).unwrap();
+        assert!(!payload_is_canonical(&event, "claim.add", &edited));
+    }
 }
