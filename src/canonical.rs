@@ -10,6 +10,7 @@
 //! by their UTF-8 bytes; for the ASCII keys used here that is the JCS UTF-16 order.
 
 use serde::Serialize;
+#[cfg(test)]
 use serde_json::Value;
 
 mod ser;
@@ -43,8 +44,9 @@ pub fn try_to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, SerError>
 
 pub use ser::SerError;
 
-/// [`to_vec`] the slow way, through a `serde_json::Value` (what the direct writer is
-/// checked against).
+/// [`to_vec`] the slow way, through a `serde_json::Value`: the reference the tests check the
+/// direct writer against.
+#[cfg(test)]
 pub fn to_vec_via_value<T: Serialize>(value: &T) -> Vec<u8> {
     let value = serde_json::to_value(value).expect("journal values serialize to JSON");
     let mut out = Vec::with_capacity(256);
@@ -57,6 +59,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(to_vec(value)).expect("canonical JSON is UTF-8")
 }
 
+#[cfg(test)]
 fn write_value(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
@@ -97,6 +100,7 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
     }
 }
 
+#[cfg(test)]
 fn write_string(s: &str, out: &mut Vec<u8>) {
     // serde_json's string escaping is exactly JCS's: \" \\ \b \f \n \r \t, other controls
     // as \u00xx in lowercase hex, and nothing else escaped.

@@ -112,11 +112,10 @@ pub fn name_key(name: &str) -> String {
 /// character (ESC, BEL, backspace, CR, tab...) or a bidi embedding, override or isolate
 /// (U+202A–U+202E, U+2066–U+2069). `what` says which name ("party name", "--as").
 pub fn check_name(what: &str, name: &str) -> Result<()> {
-    let bad = name.chars().find(|&c| {
-        c.is_control()
-            || ('\u{202A}'..='\u{202E}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-    });
+    // A name is one line: line breaks and tabs, which text may hold, are refused here too.
+    let bad = name
+        .chars()
+        .find(|&c| c == '\n' || c == '\t' || crate::invisible::is_unsafe(c));
     match bad {
         None => Ok(()),
         Some(c) => Err(Error::BadName {

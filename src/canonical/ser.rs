@@ -3,8 +3,9 @@
 //! bulk-append time).
 //!
 //! Fields are written as they come; an object whose keys did not come in sorted order has
-//! its entries reordered in place when it ends. The output is byte for byte what
-//! [`super::to_vec_via_value`] gives (a test checks it on every kind of journal entry).
+//! its entries reordered in place when it ends. The output is byte for byte what the
+//! `serde_json::Value` path gives (`to_vec_via_value`, kept for the tests, which check it
+//! on every kind of journal entry).
 
 use serde::ser::{self, Serialize};
 use std::fmt;
