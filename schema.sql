@@ -1,4 +1,4 @@
--- claimledger schema, version 11.
+-- claimledger schema, version 12.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -16,10 +16,11 @@
 --    and `verify` rebuilds them from the journal to prove they still agree.
 --
 -- Times are RFC 3339 UTC text; hashes are lowercase hex text, so the file stays readable
--- with the plain sqlite3 shell.
+-- with the plain sqlite3 shell, except the Merkle tree's (32-byte BLOBs: hex(hash) in the
+-- shell), which are two or more per entry.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 11;
+PRAGMA user_version = 12;
 
 -- ---------------------------------------------------------------- the record
 
@@ -51,13 +52,14 @@ CREATE TABLE blob_chunks (
 -- The journal's RFC 6962 Merkle tree: every completed perfect subtree. The subtree at
 -- `level` and `idx` covers entries [idx << level, (idx + 1) << level); level 0 holds the leaf
 -- hashes SHA-256(0x00 || entry bytes). Written in the same transaction as each entry, so a
--- root or a proof at any size reads O(log n) rows (src/store/merkle.rs).
+-- root or a proof at any size reads O(log n) rows (src/store/merkle.rs). Clustered on its
+-- key (WITHOUT ROWID) with BLOB hashes: about two rows per entry, so bytes count here.
 CREATE TABLE merkle_nodes (
     level INTEGER NOT NULL CHECK (level >= 0),
     idx   INTEGER NOT NULL CHECK (idx >= 0),
-    hash  TEXT    NOT NULL CHECK (length(hash) = 64),
+    hash  BLOB    NOT NULL CHECK (length(hash) = 32),
     PRIMARY KEY (level, idx)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 -- Checkpoints recorded by `claimledger checkpoint`: the note exactly as printed (C2SP
 -- tlog-checkpoint "<origin>\n<size>\n<base64 root>\n", with a C2SP signed-note signature line

@@ -457,7 +457,7 @@ fn a_checkpoint_of_another_ledger_or_a_longer_one_fails() {
 #[test]
 fn an_older_ledger_gets_its_tree_when_opened() {
     let (sb, _) = desk();
-    let nodes = |db: &std::path::Path| -> Vec<(i64, i64, String)> {
+    let nodes = |db: &std::path::Path| -> Vec<(i64, i64, Vec<u8>)> {
         rusqlite::Connection::open(db)
             .unwrap()
             .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")

@@ -180,14 +180,17 @@ fn tables_with_rows(conn: &Connection) -> Vec<String> {
         })
         // The full-text index's WITHOUT ROWID shadow tables (claim_search_idx and
         // claim_search_config) have no rowid to pick a row by; edits to them are covered by
-        // `full_text_index_edits_fail_verify` below.
+        // `full_text_index_edits_fail_verify` below. merkle_nodes (WITHOUT ROWID too) is
+        // edited by its key.
         .filter(|t| {
-            conn.query_row(
-                &format!("SELECT rowid FROM \"{t}\" LIMIT 1"),
-                [],
-                |_| Ok(()),
-            )
-            .is_ok()
+            t == "merkle_nodes"
+                || conn
+                    .query_row(
+                        &format!("SELECT rowid FROM \"{t}\" LIMIT 1"),
+                        [],
+                        |_| Ok(()),
+                    )
+                    .is_ok()
         })
         .collect()
 }
@@ -266,25 +269,31 @@ fn edit_field(db: &Path, table_pick: usize, row_pick: usize, column_pick: usize)
             r.get(0)
         })
         .unwrap();
-    let rowid: i64 = conn
+    // A row is picked by its rowid, or in a WITHOUT ROWID table (merkle_nodes) by its key.
+    let key = if table == "merkle_nodes" {
+        "level || ',' || idx"
+    } else {
+        "rowid"
+    };
+    let row_key: SqlValue = conn
         .query_row(
-            &format!("SELECT rowid FROM \"{table}\" ORDER BY rowid LIMIT 1 OFFSET ?1"),
+            &format!("SELECT {key} FROM \"{table}\" ORDER BY {key} LIMIT 1 OFFSET ?1"),
             [row_pick as i64 % rows],
             |r| r.get(0),
         )
         .unwrap();
     let old: SqlValue = conn
         .query_row(
-            &format!("SELECT \"{column}\" FROM \"{table}\" WHERE rowid = ?1"),
-            [rowid],
+            &format!("SELECT \"{column}\" FROM \"{table}\" WHERE {key} = ?1"),
+            [&row_key],
             |r| r.get(0),
         )
         .unwrap();
     for new in replacements(&old, row_pick ^ column_pick) {
-        let sql = format!("UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE rowid = ?2");
-        if let Ok(1) = conn.execute(&sql, rusqlite::params![new, rowid]) {
+        let sql = format!("UPDATE \"{table}\" SET \"{column}\" = ?1 WHERE {key} = ?2");
+        if let Ok(1) = conn.execute(&sql, rusqlite::params![new, row_key]) {
             return Some(format!(
-                "{table}.{column} rowid {rowid}: {old:?} -> {new:?}"
+                "{table}.{column} row {row_key:?}: {old:?} -> {new:?}"
             ));
         }
     }

@@ -33,7 +33,7 @@ fn wrong_missing_and_extra_merkle_nodes_are_each_named() {
     let sb = ledger();
     assert_eq!(verify(&sb).0, 0, "{}", verify(&sb).1);
     let conn = sb.sql();
-    let hash = "ab".repeat(32);
+    let hash = vec![0xabu8; 32];
     let changed = conn
         .execute(
             "UPDATE merkle_nodes SET hash = ?1 WHERE level = 2 AND idx = 1",
@@ -70,7 +70,7 @@ fn wrong_missing_and_extra_merkle_nodes_are_each_named() {
 fn a_changed_leaf_is_named_and_the_checkpoint_still_holds() {
     let sb = ledger();
     let conn = sb.sql();
-    let hash = "cd".repeat(32);
+    let hash = vec![0xcdu8; 32];
     assert_eq!(
         conn.execute(
             "UPDATE merkle_nodes SET hash = ?1 WHERE level = 0 AND idx = 20",
@@ -108,5 +108,89 @@ fn a_foreign_key_violation_is_found_by_sqlites_checks() {
     assert!(
         stdout.contains("refers to a row of blobs that does not exist (foreign_key_check)"),
         "{stdout}"
+    );
+}
+
+/// The stored tree as (level, idx, hex of the hash), whatever the column holds.
+fn tree(sb: &Sandbox) -> Vec<(i64, i64, String)> {
+    sb.sql()
+        .prepare("SELECT level, idx, lower(hex(hash)), typeof(hash) FROM merkle_nodes ORDER BY level, idx")
+        .unwrap()
+        .query_map([], |r| {
+            let kind: String = r.get(3)?;
+            assert_eq!(kind, "blob", "every hash is stored as bytes");
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_version_11_tree_of_hex_text_becomes_bytes_and_still_verifies() {
+    let sb = ledger();
+    let before = tree(&sb);
+    assert_eq!(
+        before.len(),
+        22 + 22 - 3,
+        "22 leaves and their completed parents"
+    );
+    {
+        let conn = sb.sql();
+        common::downgrade(&conn, 11);
+        let stored: String = conn
+            .query_row(
+                "SELECT hash FROM merkle_nodes WHERE level = 0 AND idx = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, before[0].2, "version 11 keeps hashes as hex text");
+    }
+    // Any command brings the ledger up to date; the tree is the same hashes, as bytes.
+    let (code, stdout) = verify(&sb);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        sb.count("PRAGMA user_version"),
+        claimledger::store::migrate::SCHEMA_VERSION
+    );
+    assert_eq!(tree(&sb), before);
+    // New entries add their nodes as bytes beside the converted ones, and all verify.
+    sb.ok(&["party", "add", "One more party"]);
+    let after = tree(&sb);
+    assert!(before.iter().all(|node| after.contains(node)));
+    assert_eq!(
+        after.len(),
+        23 + 23 - 4,
+        "23 leaves and their completed parents"
+    );
+    assert_eq!(verify(&sb).0, 0);
+}
+
+#[test]
+fn a_version_11_node_that_is_not_hex_is_kept_as_damage_verify_names() {
+    let sb = ledger();
+    {
+        let conn = sb.sql();
+        common::downgrade(&conn, 11);
+        // 64 characters, as version 11's CHECK wants, but not hex.
+        conn.execute(
+            "UPDATE merkle_nodes SET hash = ?1 WHERE level = 1 AND idx = 2",
+            ["zz".repeat(32)],
+        )
+        .unwrap();
+    }
+    let (code, stdout) = verify(&sb);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("merkle_nodes level 1, index 2: is not the hash of journal entries #4..#5"),
+        "{stdout}"
+    );
+    let zeros: i64 = sb.count(
+        "SELECT count(*) FROM merkle_nodes WHERE level = 1 AND idx = 2 AND hash = zeroblob(32)",
+    );
+    assert_eq!(
+        zeros, 1,
+        "the damaged node is kept (as 32 zero bytes), not dropped"
     );
 }

@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -30,7 +30,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/010-imports.sql"),
     include_str!("../../migrations/011-derived-texts.sql"),
     include_str!("../../migrations/012-users.sql"),
+    MERKLE_BLOBS,
 ];
+
+/// The version 12 migration: the Merkle tree's hashes as BLOBs (run first, see [`upgrade`]).
+const MERKLE_BLOBS: &str = include_str!("../../migrations/013-merkle-blobs.sql");
 
 /// The corrections migration (claims withdrawn, appearances removed, merges undone).
 const CORRECTIONS: &str = include_str!("../../migrations/007-corrections.sql");
@@ -43,10 +47,19 @@ pub fn create(conn: &Connection) -> Result<()> {
 
 /// Brings a ledger at `version` up to [`SCHEMA_VERSION`]; the caller holds the transaction.
 pub fn upgrade(conn: &Connection, version: i64) -> Result<()> {
+    // Migrations that append journal entries (version 6's) write Merkle nodes the way this
+    // binary does: a ledger that has the tree already (version 3 and up) gets its newest
+    // shape first. (Below version 3, 003-merkle.sql creates it in that shape.)
+    let tree_first = (3..12).contains(&version);
+    if tree_first {
+        conn.execute_batch(MERKLE_BLOBS)?;
+    }
     for (i, script) in MIGRATIONS.iter().enumerate() {
         let from = i as i64 + 1;
         if from >= version {
-            conn.execute_batch(script)?;
+            if !(tree_first && *script == MERKLE_BLOBS) {
+                conn.execute_batch(script)?;
+            }
             if from + 1 == 3 {
                 // SQL cannot hash: build the Merkle tree of the entries written so far.
                 super::merkle::backfill(conn)?;

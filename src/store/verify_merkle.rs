@@ -329,7 +329,7 @@ mod tests {
     fn stored(n: u64) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx))",
+            "CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
         )
         .unwrap();
         let mut tree = merkle::MemoryTree::new();
@@ -376,7 +376,7 @@ mod tests {
         let n = 100;
         let conn = stored(n);
         conn.execute_batch(
-            "UPDATE merkle_nodes SET hash = replace(hash, substr(hash, 1, 1), 'x') WHERE level = 0 AND idx = 7;
+            "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 0 AND idx = 7;
              DELETE FROM merkle_nodes WHERE level = 2 AND idx = 3;
              INSERT INTO merkle_nodes VALUES (0, 100, 'ab'), (9, 0, 'cd'), (-1, 0, 'ef');",
         )

@@ -207,8 +207,10 @@ pub fn snapshot(db: &Path) -> Vec<String> {
         .collect::<Result<_, _>>()
         .unwrap();
     for table in tables {
+        // A WITHOUT ROWID table (merkle_nodes) in the order of its key, its first columns.
         let mut stmt = conn
             .prepare(&format!("SELECT rowid, * FROM \"{table}\" ORDER BY rowid"))
+            .or_else(|_| conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2")))
             .unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
@@ -256,6 +258,18 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
         (9, "DROP TABLE claim_imports;"),
         (10, "DROP TABLE derived_texts;"),
         (11, "DROP TABLE users;"),
+        (
+            12,
+            "CREATE TABLE merkle_nodes_v11 (
+                 level INTEGER NOT NULL CHECK (level >= 0),
+                 idx   INTEGER NOT NULL CHECK (idx >= 0),
+                 hash  TEXT    NOT NULL CHECK (length(hash) = 64),
+                 PRIMARY KEY (level, idx)
+             ) STRICT;
+             INSERT INTO merkle_nodes_v11 SELECT level, idx, lower(hex(hash)) FROM merkle_nodes;
+             DROP TABLE merkle_nodes;
+             ALTER TABLE merkle_nodes_v11 RENAME TO merkle_nodes;",
+        ),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(
