@@ -224,6 +224,17 @@ pub(crate) fn immutable_uri(path: &Path) -> String {
     uri
 }
 
+/// Opens `path` read-only and immutable (a ledger on a read-only mount, or in a folder
+/// SQLite cannot write its WAL index into).
+pub(crate) fn open_immutable(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    rusqlite::Connection::open_with_flags(
+        immutable_uri(path),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
 /// What a path that is not a regular file is, if it is not one.
 pub(crate) fn not_a_regular_file(meta: &std::fs::Metadata) -> Option<&'static str> {
     let t = meta.file_type();

@@ -32,17 +32,19 @@ impl SubtreeStore for SqlTree<'_> {
     type Error = Error;
 
     fn perfect(&self, level: u32, index: u64) -> Result<Hash> {
-        let stored: Option<rusqlite::types::Value> = self
+        let stored: Option<Option<Hash>> = self
             .0
             .prepare_cached("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")?
-            .query_row(params![level, index as i64], |r| r.get(0))
+            .query_row(params![level, index as i64], |r| {
+                Ok(stored_hash(r.get_ref(0)?))
+            })
             .optional()?;
         let stored = stored.ok_or_else(|| Error::MerkleNode {
             level,
             index,
             reason: "it is missing".into(),
         })?;
-        stored_hash(&stored).ok_or_else(|| Error::MerkleNode {
+        stored.ok_or_else(|| Error::MerkleNode {
             level,
             index,
             reason: "it is not a 32-byte hash".into(),
@@ -51,18 +53,15 @@ impl SubtreeStore for SqlTree<'_> {
 }
 
 /// A stored node's hash: 32 bytes, or (as before version 12) 64 hex digits.
-pub fn stored_hash(value: &rusqlite::types::Value) -> Option<Hash> {
+pub fn stored_hash(value: rusqlite::types::ValueRef<'_>) -> Option<Hash> {
     match value {
-        rusqlite::types::Value::Blob(b) => b.as_slice().try_into().ok(),
-        rusqlite::types::Value::Text(t) => parse_hash(t),
+        rusqlite::types::ValueRef::Blob(b) => b.try_into().ok(),
+        rusqlite::types::ValueRef::Text(t) => {
+            let mut h = [0u8; 32];
+            hex::decode_to_slice(t, &mut h).ok().map(|()| h)
+        }
         _ => None,
     }
-}
-
-/// Parses 64 hex digits.
-pub fn parse_hash(text: &str) -> Option<Hash> {
-    let bytes = hex::decode(text).ok()?;
-    bytes.try_into().ok()
 }
 
 /// Stores the leaf of entry `seq` (whose canonical bytes are `entry`) and every subtree it

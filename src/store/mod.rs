@@ -190,12 +190,7 @@ impl Store {
     /// and checks that it is a ledger this binary can read; returns its schema version.
     fn open_as(path: &Path, immutable: bool) -> Result<(Store, i64)> {
         let conn = if immutable {
-            Connection::open_with_flags(
-                faults::immutable_uri(path),
-                OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
+            faults::open_immutable(path)
         } else {
             Connection::open_with_flags(
                 path,

@@ -12,9 +12,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params};
 
+use super::merkle::stored_hash;
 use super::verify::Problem;
 use crate::error::Result;
 use crate::merkle::{self, Hash, SubtreeStore};
@@ -124,7 +124,7 @@ impl SubtreeStore for Checked<'_> {
             .prepare_cached("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")
             .and_then(|mut s| {
                 s.query_row(params![level, index as i64], |r| {
-                    Ok(read_hash(r.get_ref(0)?))
+                    Ok(stored_hash(r.get_ref(0)?))
                 })
             });
         match stored {
@@ -132,17 +132,6 @@ impl SubtreeStore for Checked<'_> {
             // Proved present and equal by the pass; only a read error lands here.
             _ => Err(missing),
         }
-    }
-}
-
-fn read_hash(v: ValueRef<'_>) -> Option<Hash> {
-    match v {
-        ValueRef::Text(t) => {
-            let mut h = [0u8; 32];
-            hex::decode_to_slice(t, &mut h).ok().map(|()| h)
-        }
-        ValueRef::Blob(b) => b.try_into().ok(),
-        _ => None,
     }
 }
 
@@ -206,7 +195,9 @@ impl<'c> Check<'c> {
             let level_rows = &mut self.levels[l];
             while let Some(row) = rows.next()? {
                 let idx: i64 = row.get(0)?;
-                level_rows.rows.push_back((idx, read_hash(row.get_ref(1)?)));
+                level_rows
+                    .rows
+                    .push_back((idx, stored_hash(row.get_ref(1)?)));
                 level_rows.from = idx + 1;
             }
             if (level_rows.rows.len() as i64) < WINDOW {

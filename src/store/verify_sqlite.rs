@@ -45,12 +45,7 @@ impl Checks {
         let ours = marker(main)?; // also fixes the main connection's snapshot
         let open = || -> rusqlite::Result<Connection> {
             let conn = if immutable {
-                Connection::open_with_flags(
-                    super::faults::immutable_uri(path),
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_URI
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?
+                super::faults::open_immutable(path)?
             } else {
                 Connection::open_with_flags(
                     path,
