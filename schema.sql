@@ -1,4 +1,4 @@
--- claimledger schema, version 12.
+-- claimledger schema, version 13.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -20,7 +20,7 @@
 -- shell), which are two or more per entry.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 12;
+PRAGMA user_version = 13;
 
 -- ---------------------------------------------------------------- the record
 
@@ -138,6 +138,8 @@ CREATE TABLE parties (
     merged_into INTEGER REFERENCES parties (id), -- set when merged into another party
     merged_seq  INTEGER REFERENCES journal (seq)   -- the journal entry of that merge
 ) STRICT;
+-- The parties merged into each party (only those: the others are not in it).
+CREATE INDEX parties_by_merged_into ON parties (merged_into) WHERE merged_into IS NOT NULL;
 
 -- Every name a party goes by, including its display name. `key` is the name folded for
 -- lookup (NFKC, lowercase, single spaces), so names resolve case-insensitively.
@@ -214,7 +216,8 @@ CREATE TABLE appearances (
     fragments  TEXT,                      -- an elided quote's fragments (JSON spans), else NULL
     UNIQUE (claim_id, source, start, end)
 ) STRICT;
-CREATE INDEX appearances_by_source ON appearances (source);
+-- By span: a claim add asks whether its claimant already has a claim at this exact span.
+CREATE INDEX appearances_by_source ON appearances (source, start, end);
 
 -- A status event. Never edited: the current status is the latest event.
 CREATE TABLE status_events (

@@ -27,6 +27,21 @@ pub struct RemovedAppearanceRow {
     pub removed_seq: i64,
 }
 
+/// The standing claim of a claimant at an exact span of a source (src/store/query_plans.rs
+/// checks that it is one index lookup, not a read of every appearance in the source).
+pub(super) const DUPLICATE_CLAIM: &str =
+    "SELECT c.id FROM appearances a JOIN claims c ON c.id = a.claim_id
+     WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.claimant_id = ?4
+        AND c.withdrawn_seq IS NULL
+     ORDER BY c.number LIMIT 1";
+
+/// The standing claims at an exact span of a source, with their claimants' names.
+pub(super) const CLAIMS_AT_SPAN: &str =
+    "SELECT c.id, p.name FROM appearances a JOIN claims c ON c.id = a.claim_id
+     JOIN parties p ON p.id = c.claimant_id
+     WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.withdrawn_seq IS NULL
+     ORDER BY c.number";
+
 impl Tx<'_> {
     /// The correction entries filed under a claim (amend, withdraw, restore, uncite,
     /// unmerge), in order.
@@ -101,10 +116,7 @@ impl Tx<'_> {
     ) -> Result<Option<String>> {
         Ok(self
             .query_row(
-                "SELECT c.id FROM appearances a JOIN claims c ON c.id = a.claim_id
-                 WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.claimant_id = ?4
-                    AND c.withdrawn_seq IS NULL
-                 ORDER BY c.number LIMIT 1",
+                DUPLICATE_CLAIM,
                 params![source, start as i64, end as i64, claimant],
                 |r| r.get(0),
             )
@@ -119,12 +131,7 @@ impl Tx<'_> {
         end: usize,
     ) -> Result<Vec<(String, String)>> {
         Ok(self
-            .prepare_cached(
-                "SELECT c.id, p.name FROM appearances a JOIN claims c ON c.id = a.claim_id
-                 JOIN parties p ON p.id = c.claimant_id
-                 WHERE a.source = ?1 AND a.start = ?2 AND a.end = ?3 AND c.withdrawn_seq IS NULL
-                 ORDER BY c.number",
-            )?
+            .prepare_cached(CLAIMS_AT_SPAN)?
             .query_map(params![source, start as i64, end as i64], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?

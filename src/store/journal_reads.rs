@@ -24,6 +24,30 @@ pub struct JournalRow {
     pub hash: String,
 }
 
+/// The entries a claim rests on (see [`Tx::claim_entry_seqs`]); every table in it is read
+/// by an index (src/store/query_plans.rs).
+pub(super) const CLAIM_ENTRY_SEQS: &str = "WITH involved(id) AS (
+        SELECT claimant_id FROM claims WHERE id = ?1
+        UNION SELECT party_id FROM claim_conduits WHERE claim_id = ?1
+        UNION SELECT party_id FROM status_events
+              WHERE claim_id = ?1 AND party_id IS NOT NULL
+     ), everyone(id) AS (
+        SELECT id FROM involved
+        UNION SELECT p.id FROM parties p WHERE p.merged_into IN (SELECT id FROM involved)
+     )
+     SELECT seq FROM claims WHERE id = ?1
+     UNION SELECT seq FROM appearances WHERE claim_id = ?1
+     UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
+     UNION SELECT seq FROM status_events WHERE claim_id = ?1
+     UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
+     UNION SELECT t.seq FROM anchorings t JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
+     UNION SELECT s.seq FROM sources s JOIN anchorings t ON t.source = s.sha256 JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
+     UNION SELECT p.seq FROM parties p WHERE p.id IN (SELECT id FROM everyone)
+     UNION SELECT p.merged_seq FROM parties p
+           WHERE p.id IN (SELECT id FROM everyone) AND p.merged_seq IS NOT NULL
+     UNION SELECT n.seq FROM party_names n WHERE n.party_id IN (SELECT id FROM involved)
+     ORDER BY 1";
+
 impl Tx<'_> {
     /// Journal entries, newest first; `limit` of None means all.
     pub fn entries(&self, limit: Option<i64>) -> Result<Vec<Entry>> {
@@ -64,29 +88,7 @@ impl Tx<'_> {
     /// that shaped its parties (their creation, names, and merges).
     pub fn claim_entry_seqs(&self, claim: &str) -> Result<Vec<i64>> {
         Ok(self
-            .prepare(
-                "WITH involved(id) AS (
-                    SELECT claimant_id FROM claims WHERE id = ?1
-                    UNION SELECT party_id FROM claim_conduits WHERE claim_id = ?1
-                    UNION SELECT party_id FROM status_events
-                          WHERE claim_id = ?1 AND party_id IS NOT NULL
-                 ), everyone(id) AS (
-                    SELECT id FROM involved
-                    UNION SELECT p.id FROM parties p WHERE p.merged_into IN (SELECT id FROM involved)
-                 )
-                 SELECT seq FROM claims WHERE id = ?1
-                 UNION SELECT seq FROM appearances WHERE claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN appearances a ON a.source = s.sha256 WHERE a.claim_id = ?1
-                 UNION SELECT seq FROM status_events WHERE claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN status_events e ON e.evidence = s.sha256 WHERE e.claim_id = ?1
-                 UNION SELECT t.seq FROM anchorings t JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
-                 UNION SELECT s.seq FROM sources s JOIN anchorings t ON t.source = s.sha256 JOIN appearances a ON a.id = t.appearance_id WHERE a.claim_id = ?1
-                 UNION SELECT p.seq FROM parties p WHERE p.id IN (SELECT id FROM everyone)
-                 UNION SELECT p.merged_seq FROM parties p
-                       WHERE p.id IN (SELECT id FROM everyone) AND p.merged_seq IS NOT NULL
-                 UNION SELECT n.seq FROM party_names n WHERE n.party_id IN (SELECT id FROM involved)
-                 ORDER BY 1",
-            )?
+            .prepare(CLAIM_ENTRY_SEQS)?
             .query_map(params![claim], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }

@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/011-derived-texts.sql"),
     include_str!("../../migrations/012-users.sql"),
     MERKLE_BLOBS,
+    include_str!("../../migrations/014-lookups.sql"),
 ];
 
 /// The version 12 migration: the Merkle tree's hashes as BLOBs (run first, see [`upgrade`]).
@@ -234,6 +235,24 @@ mod tests {
             for col in cols {
                 out.push(col.unwrap());
             }
+        }
+        // Each index's columns in order: an index of the same name may key other columns.
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for index in indexes {
+            let columns: Vec<String> = conn
+                .prepare("SELECT coalesce(name, '') FROM pragma_index_info(?1) ORDER BY seqno")
+                .unwrap()
+                .query_map([&index], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            out.push(format!("{index}({})", columns.join(", ")));
         }
         for pragma in ["user_version", "application_id"] {
             let v: i64 = conn.pragma_query_value(None, pragma, |r| r.get(0)).unwrap();

@@ -26,6 +26,8 @@ pub mod migrate;
 pub mod project;
 mod project_corrections;
 pub mod queries;
+#[cfg(test)]
+mod query_plans;
 mod replay;
 mod status_table;
 pub mod users;

@@ -153,92 +153,8 @@ impl Tx<'_> {
         filter: &ClaimFilter,
         mut each: impl FnMut(ClaimRow) -> Result<()>,
     ) -> Result<()> {
-        let latest = if filter.missing_from_latest || self.has_later_versions()? {
-            LATEST
-        } else {
-            "NULL"
-        };
-        let day_said = if filter.sort == ClaimSort::Said {
-            DAY_SAID
-        } else {
-            "NULL"
-        };
-        let mut sql = format!(
-            "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
-                (SELECT group_concat(vp.name, char(31)) FROM
-                    (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
-                     WHERE v.claim_id = c.id ORDER BY v.position) vp),
-                (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id),
-                {latest} AS latest,
-                {day_said} AS day_said, c.withdrawn_seq IS NOT NULL
-             FROM claims c JOIN parties p ON p.id = c.claimant_id
-             JOIN statuses s ON s.name = c.status
-             LEFT JOIN parties bp ON bp.id = c.status_party_id
-             WHERE 1 = 1{}",
-            filter.withdrawn.condition()
-        );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(status) = &filter.status {
-            args.push(status.clone().into());
-            sql += &format!(" AND c.status = ?{}", args.len());
-        }
-        if let Some(party) = filter.claimant {
-            args.push(party.into());
-            sql += &format!(" AND c.claimant_id = ?{}", args.len());
-        }
-        if let Some(party) = filter.via {
-            args.push(party.into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM claim_conduits v WHERE v.claim_id = c.id AND v.party_id = ?{})",
-                args.len()
-            );
-        }
-        if let Some(source) = &filter.source {
-            args.push(source.clone().into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM appearances a WHERE a.claim_id = c.id AND a.source = ?{})",
-                args.len()
-            );
-        }
-        if filter.missing_from_latest {
-            sql += " AND latest = 3";
-        }
-        if let Some(document) = filter.document {
-            args.push(document.into());
-            sql += &format!(
-                " AND EXISTS (SELECT 1 FROM appearances a JOIN sources s ON s.sha256 = a.source
-                   WHERE a.claim_id = c.id AND s.document_id = ?{})",
-                args.len()
-            );
-        }
-        let day =
-            "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
-        if let Some(since) = &filter.since {
-            args.push(since.clone().into());
-            sql += &format!(" AND {day} >= ?{}", args.len());
-        }
-        if let Some(until) = &filter.until {
-            args.push(until.clone().into());
-            sql += &format!(" AND {day} <= ?{}", args.len());
-        }
-        if let Some(search) = &filter.search {
-            match fts_query(search) {
-                Some(query) => {
-                    args.push(query.into());
-                    sql += &format!(
-                        " AND c.number IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?{})",
-                        args.len()
-                    );
-                }
-                None => sql += " AND 0",
-            }
-        }
-        sql += match filter.sort {
-            ClaimSort::Id => " ORDER BY c.number",
-            ClaimSort::Status => " ORDER BY c.status, c.number",
-            ClaimSort::Claimant => " ORDER BY p.name COLLATE NOCASE, c.number",
-            ClaimSort::Said => " ORDER BY day_said, c.number",
-        };
+        let later = filter.missing_from_latest || self.has_later_versions()?;
+        let (sql, args) = status_sql(filter, later);
         let mut stmt = self.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let label: String = r.get(4)?;
@@ -272,4 +188,96 @@ impl Tx<'_> {
         }
         Ok(())
     }
+}
+
+/// The status table's SQL and its arguments for `filter`; `later` says whether some
+/// document has a later version (else the latest-version column is NULL, not computed).
+pub(super) fn status_sql(
+    filter: &ClaimFilter,
+    later: bool,
+) -> (String, Vec<rusqlite::types::Value>) {
+    let latest = if later { LATEST } else { "NULL" };
+    let day_said = if filter.sort == ClaimSort::Said {
+        DAY_SAID
+    } else {
+        "NULL"
+    };
+    let mut sql = format!(
+        "SELECT c.id, c.statement, p.name, c.status, s.label, bp.name, c.said,
+            (SELECT group_concat(vp.name, char(31)) FROM
+                (SELECT vp.name FROM claim_conduits v JOIN parties vp ON vp.id = v.party_id
+                 WHERE v.claim_id = c.id ORDER BY v.position) vp),
+            (SELECT count(*) FROM appearances a WHERE a.claim_id = c.id),
+            {latest} AS latest,
+            {day_said} AS day_said, c.withdrawn_seq IS NOT NULL
+         FROM claims c JOIN parties p ON p.id = c.claimant_id
+         JOIN statuses s ON s.name = c.status
+         LEFT JOIN parties bp ON bp.id = c.status_party_id
+         WHERE 1 = 1{}",
+        filter.withdrawn.condition()
+    );
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(status) = &filter.status {
+        args.push(status.clone().into());
+        sql += &format!(" AND c.status = ?{}", args.len());
+    }
+    if let Some(party) = filter.claimant {
+        args.push(party.into());
+        sql += &format!(" AND c.claimant_id = ?{}", args.len());
+    }
+    // A conduit, a source or a document picks a few claims out of many: each is looked up
+    // by its index and the claims found by id (an EXISTS per claim would read every claim).
+    if let Some(party) = filter.via {
+        args.push(party.into());
+        sql += &format!(
+            " AND c.id IN (SELECT v.claim_id FROM claim_conduits v WHERE v.party_id = ?{})",
+            args.len()
+        );
+    }
+    if let Some(source) = &filter.source {
+        args.push(source.clone().into());
+        sql += &format!(
+            " AND c.id IN (SELECT a.claim_id FROM appearances a WHERE a.source = ?{})",
+            args.len()
+        );
+    }
+    if filter.missing_from_latest {
+        sql += " AND latest = 3";
+    }
+    if let Some(document) = filter.document {
+        args.push(document.into());
+        sql += &format!(
+            " AND c.id IN (SELECT a.claim_id FROM sources s
+               JOIN appearances a ON a.source = s.sha256 WHERE s.document_id = ?{})",
+            args.len()
+        );
+    }
+    let day = "substr(coalesce(c.said, (SELECT j.time FROM journal j WHERE j.seq = c.seq)), 1, 10)";
+    if let Some(since) = &filter.since {
+        args.push(since.clone().into());
+        sql += &format!(" AND {day} >= ?{}", args.len());
+    }
+    if let Some(until) = &filter.until {
+        args.push(until.clone().into());
+        sql += &format!(" AND {day} <= ?{}", args.len());
+    }
+    if let Some(search) = &filter.search {
+        match fts_query(search) {
+            Some(query) => {
+                args.push(query.into());
+                sql += &format!(
+                    " AND c.number IN (SELECT rowid FROM claim_search WHERE claim_search MATCH ?{})",
+                    args.len()
+                );
+            }
+            None => sql += " AND 0",
+        }
+    }
+    sql += match filter.sort {
+        ClaimSort::Id => " ORDER BY c.number",
+        ClaimSort::Status => " ORDER BY c.status, c.number",
+        ClaimSort::Claimant => " ORDER BY p.name COLLATE NOCASE, c.number",
+        ClaimSort::Said => " ORDER BY day_said, c.number",
+    };
+    (sql, args)
 }

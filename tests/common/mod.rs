@@ -270,6 +270,12 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
              DROP TABLE merkle_nodes;
              ALTER TABLE merkle_nodes_v11 RENAME TO merkle_nodes;",
         ),
+        (
+            13,
+            "DROP INDEX appearances_by_source;
+             CREATE INDEX appearances_by_source ON appearances (source);
+             DROP INDEX parties_by_merged_into;",
+        ),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(
