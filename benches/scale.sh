@@ -13,6 +13,8 @@
 #   the floor: sqlite3 copying the rows import wrote, vs the same .import
 #   verify --quick          vs  PRAGMA integrity_check on the same ledger
 #   list --status S --json  vs  the same rows selected in the sqlite3 shell (-json)
+#   export claimreview, annotations  vs  the rows behind them selected in one join (-json);
+#   report --status S            whole process (peak memory: flat in the claims shown)
 #   audit, checkpoint, proof     whole processes
 #   claim add, one process  vs  one sqlite3 process inserting a row
 #   ledger bytes per claim  vs  the plain table's
@@ -160,6 +162,28 @@ if [ "$listed" != "$selected" ]; then
 fi
 row "list --status confirmed --json ($listed rows; shell: $selected)" "$list_s s" "sqlite3 -json SELECT: $sel_s s" \
     "$(ratio "$list_s" "$sel_s")×" "$(mb "$list_kb") / $(mb "$sel_kb")"
+
+# Exports and the report read a claim's whole record (its parties, appearances with their
+# source versions and context, status history, journal entries) a claim at a time; the
+# baseline is the shell selecting the rows behind those records in one join.
+export_select="SELECT c.id, c.statement, p.name, p.kind, c.said, a.start, a.end, a.exact,
+    s.sha256, s.url, s.title, s.media_type, e.status, e.note, e.time, j.hash
+  FROM claims c JOIN parties p ON p.id = c.claimant_id JOIN appearances a ON a.claim_id = c.id
+  JOIN sources s ON s.sha256 = a.source LEFT JOIN status_events e ON e.claim_id = c.id
+  JOIN journal j ON j.seq = c.seq ORDER BY c.number"
+measure "export claimreview" "$cl" --db "$db" export claimreview --publisher Bench --site https://bench.example
+cr_s=$secs cr_kb=$kb
+reviews=$(grep -c '"@type": "ClaimReview"' "$work/out" || true)
+measure "export select" sqlite3 -json "$db" "$export_select"
+xs_s=$secs xs_kb=$kb
+row "export claimreview of all $n claims ($reviews reviews)" "$cr_s s" "sqlite3 -json of the joined rows: $xs_s s" \
+    "$(ratio "$cr_s" "$xs_s")×" "$(mb "$cr_kb") / $(mb "$xs_kb")"
+measure "export annotations" "$cl" --db "$db" export annotations
+row "export annotations of all $n claims" "$secs s" "same sqlite3 -json: $xs_s s" \
+    "$(ratio "$secs" "$xs_s")×" "$(mb "$kb") / $(mb "$xs_kb")"
+measure "report" "$cl" --db "$db" report --status confirmed --out "$work/report.html"
+row "report --status confirmed ($listed claims, $(mb $(($(stat -c %s "$work/report.html") / 1024))) page)" "$secs s" "—" "—" "$(mb "$kb")"
+rm -f "$work/report.html"
 
 mid=$((n / 2 > 0 ? n / 2 : 1))
 precise "checkpoint" "$cl" --db "$db" checkpoint

@@ -9,6 +9,18 @@ use common::Sandbox;
 use publish::{contexts, newsroom, python, python_ok, require_python};
 use serde_json::Value;
 
+/// An export written a claim at a time is still, byte for byte, what serde_json prints for
+/// the whole document (two-space indents, keys in order): the streamed writer adds nothing
+/// and drops nothing.
+fn assert_whole_document(text: &str) {
+    let doc: Value = serde_json::from_str(text).expect("JSON");
+    assert_eq!(
+        serde_json::to_string_pretty(&doc).unwrap() + "\n",
+        text,
+        "the streamed export differs from the document it holds"
+    );
+}
+
 fn claimreview(sb: &Sandbox, extra: &[&str]) -> (Value, String) {
     let mut args = vec![
         "export",
@@ -21,6 +33,7 @@ fn claimreview(sb: &Sandbox, extra: &[&str]) -> (Value, String) {
     args.extend_from_slice(extra);
     let out = sb.cmd(&args).output().unwrap();
     common::assert_success(&args, &out);
+    assert_whole_document(std::str::from_utf8(&out.stdout).unwrap());
     (
         serde_json::from_slice(&out.stdout).expect("JSON"),
         String::from_utf8(out.stderr).unwrap(),
@@ -170,6 +183,7 @@ fn claimreview_feed_named_claims_and_out_file() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("wrote "), "{stderr}");
     let feed: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_whole_document(&std::fs::read_to_string(&out).unwrap());
     assert_eq!(feed["@type"], "DataFeed");
     let items = feed["dataFeedElement"].as_array().unwrap();
     let urls: Vec<&str> = items.iter().map(|i| i["url"].as_str().unwrap()).collect();
@@ -236,6 +250,7 @@ fn annotations(sb: &Sandbox, extra: &[&str]) -> (Value, String) {
     args.extend_from_slice(extra);
     let text = sb.ok(&args);
     let doc = serde_json::from_str(&text).expect("JSON");
+    assert_whole_document(&text);
     (doc, sb.file("annotations.json", text))
 }
 
@@ -370,7 +385,9 @@ fn prov_is_read_by_python_prov_and_its_dot_by_graphviz() {
     publish::require_program("dot", "-V", "graphviz.sh");
     let sb = Sandbox::new();
     let src = newsroom(&sb);
-    let file = sb.file("prov.json", sb.ok(&["export", "prov"]));
+    let text = sb.ok(&["export", "prov"]);
+    assert_whole_document(&text);
+    let file = sb.file("prov.json", text);
     let report = python_ok("prov_check.py", &[&file]);
     let counts = &report["counts"];
     // 1 source + 4 appearances + 4 claims + 2 hops (C2 via two outlets) + 3 status events.

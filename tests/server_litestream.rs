@@ -53,15 +53,27 @@ fn a_restored_replica_holds_every_acknowledged_write_and_the_published_checkpoin
     let server = Server::start(&sb, &[]);
     let url = server.url("/api/claims");
     let auth = format!("Bearer {ed}");
-    // Write load from 4 clients; an editor publishes a checkpoint in the middle of it.
+    // Write load from 4 clients; an editor publishes a checkpoint in the middle of it: when
+    // every client has had 20 of its 40 claims acknowledged, the clients wait for the
+    // checkpoint (a sleep instead let a fast server finish the load first).
+    // (Channels, not barriers: a client that fails cannot leave the others waiting forever.)
+    let (halfway, reached) = std::sync::mpsc::channel::<()>();
     let (acknowledged, published) = std::thread::scope(|s| {
+        let mut go = Vec::new();
         let workers: Vec<_> = (0..4)
             .map(|c| {
                 let (url, auth, source) = (&url, &auth, &source);
+                let halfway = halfway.clone();
+                let (go_on, wait) = std::sync::mpsc::channel::<()>();
+                go.push(go_on);
                 s.spawn(move || {
                     let http = client();
                     (0..40)
-                        .map(|_| {
+                        .map(|i| {
+                            if i == 20 {
+                                halfway.send(()).unwrap();
+                                wait.recv().expect("the checkpoint was published");
+                            }
                             let resp = http
                                 .post(url.as_str())
                                 .header("Authorization", auth.as_str())
@@ -79,7 +91,11 @@ fn a_restored_replica_holds_every_acknowledged_write_and_the_published_checkpoin
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(500));
+        for _ in 0..4 {
+            reached
+                .recv_timeout(Duration::from_secs(120))
+                .expect("every client got halfway");
+        }
         let note = client()
             .post(server.url("/api/checkpoint"))
             .header("Authorization", auth.as_str())
@@ -87,6 +103,9 @@ fn a_restored_replica_holds_every_acknowledged_write_and_the_published_checkpoin
             .unwrap()
             .text()
             .unwrap();
+        for go_on in go {
+            go_on.send(()).unwrap();
+        }
         let ids: Vec<String> = workers
             .into_iter()
             .flat_map(|w| w.join().unwrap())

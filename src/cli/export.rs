@@ -1,12 +1,15 @@
 //! `claimledger export`: the ledger in formats other programs read.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Ctx;
 use super::safe::terminal;
 use crate::error::Error;
-use crate::export::{annotations, claimreview, prov};
+use crate::export::{ClaimRecord, annotations, claimreview, prov};
 use crate::ledger::{ListQuery, Selection};
 
 /// Export formats.
@@ -122,6 +125,155 @@ pub(super) fn write_out(
     }
 }
 
+/// Writes an export as `write` produces it, piece by piece: to `out` (created or
+/// truncated; removed again if the export fails part way), or to standard output (`json`:
+/// serialized JSON, each piece through [`safe::json`] so no raw control character reaches
+/// a terminal). `write` reads the claims' records from `records` as it writes them; the
+/// first error reading one ends the export with that error.
+pub(super) fn stream_out<T>(
+    ctx: &Ctx,
+    out: Option<&Path>,
+    json: bool,
+    records: &mut Records<'_>,
+    write: impl FnOnce(&mut dyn Write, &mut Records<'_>) -> std::io::Result<T>,
+) -> anyhow::Result<T> {
+    if out.is_none() && ctx.format == super::Format::Csv {
+        return Err(Error::Usage(
+            "this command does not print CSV; use --json, or leave out --csv".into(),
+        )
+        .into());
+    }
+    let result = match out {
+        None => {
+            let mut sink = TerminalJson {
+                out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+                json,
+            };
+            write(&mut sink, records)
+                .and_then(|t| sink.out.flush().map(|()| t))
+                .map_err(|e| anyhow::Error::from(Error::Output(e)))
+        }
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+                let t = write(&mut file, records)?;
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                Ok(t)
+            });
+            if written.is_err() || records.failed.is_some() {
+                let _ = std::fs::remove_file(path);
+            }
+            written.map_err(|source| {
+                Error::WriteFile {
+                    path: path.to_path_buf(),
+                    source,
+                }
+                .into()
+            })
+        }
+    };
+    records.finish()?;
+    let t = result?;
+    if let Some(path) = out {
+        ctx.note(&format!("wrote {}", terminal(&path.display().to_string())));
+    }
+    Ok(t)
+}
+
+/// An export's records as the formats take them: plain [`ClaimRecord`]s, each counted on
+/// a progress bar. The first error ends the iteration; [`Records::finish`] returns it.
+pub(super) struct Records<'l> {
+    records: crate::ledger::ExportRecords<'l>,
+    failed: Option<Error>,
+    bar: ProgressBar,
+}
+
+impl<'l> Records<'l> {
+    /// The records, with a progress bar on stderr (a terminal only, and not with --quiet).
+    pub(super) fn new(records: crate::ledger::ExportRecords<'l>, ctx: &Ctx) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(records.len() as u64), progress_target(ctx));
+        bar.set_style(
+            ProgressStyle::with_template("exporting [{bar:30}] {pos}/{len} claims {eta}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        Records {
+            records,
+            failed: None,
+            bar,
+        }
+    }
+
+    /// The ledger's own record.
+    pub(super) fn ledger(&self) -> &crate::export::LedgerRecord {
+        &self.records.ledger
+    }
+
+    /// The underlying records (their count, the checkpoint).
+    pub(super) fn inner(&self) -> &crate::ledger::ExportRecords<'l> {
+        &self.records
+    }
+
+    /// Clears the progress bar; the error that ended the records early, if one did.
+    pub(super) fn finish(&mut self) -> Result<(), Error> {
+        self.bar.finish_and_clear();
+        self.failed.take().map_or(Ok(()), Err)
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = ClaimRecord;
+
+    fn next(&mut self) -> Option<ClaimRecord> {
+        if self.failed.is_some() {
+            return None;
+        }
+        match self.records.next()? {
+            Ok(record) => {
+                self.bar.inc(1);
+                Some(record)
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                None
+            }
+        }
+    }
+}
+
+/// Standard output for an export: JSON pieces through [`safe::json`], other text through
+/// [`terminal`]'s escapes. Every piece the formats write is whole UTF-8 text.
+struct TerminalJson<W> {
+    out: W,
+    json: bool,
+}
+
+impl<W: Write> Write for TerminalJson<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) if self.json => self.out.write_all(super::safe::json(text).as_bytes())?,
+            Ok(text) => self.out.write_all(terminal(text).as_bytes())?,
+            Err(_) => self
+                .out
+                .write_all(&String::from_utf8_lossy(buf).into_owned().into_bytes())?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Progress on stderr, unless --quiet (indicatif draws only on a terminal).
+pub(super) fn progress_target(ctx: &Ctx) -> ProgressDrawTarget {
+    if ctx.quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    }
+}
+
 /// Checks a --site value: an absolute http(s) URL.
 pub(super) fn check_site(site: &str) -> Result<(), Error> {
     let ok = (site.starts_with("https://") || site.starts_with("http://"))
@@ -148,46 +300,59 @@ fn claimreview_run(args: ClaimReviewArgs, ctx: &Ctx) -> anyhow::Result<ExitCode>
         }
         .into());
     }
-    let (_, claims) = ctx.open()?.export_records(&selection(&args.claims))?;
+    let mut ledger = ctx.open()?;
+    let mut records = Records::new(ledger.export_records(&selection(&args.claims))?, ctx);
     let publisher = claimreview::Publisher {
         name: args.publisher.trim().to_string(),
         site: args.site,
     };
-    let export = claimreview::export(&claims, &publisher, args.feed);
-    for w in &export.warnings {
-        ctx.warn(&terminal(w));
-    }
-    let mut text = serde_json::to_string_pretty(&export.document)?;
-    text.push('\n');
-    write_out(ctx, args.out.as_deref(), &text, true)?;
+    stream_out(
+        ctx,
+        args.out.as_deref(),
+        true,
+        &mut records,
+        |out, claims| {
+            claimreview::write(out, claims, &publisher, args.feed, |w| {
+                ctx.warn(&terminal(&w))
+            })
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn annotations_run(args: AnnotationArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let (ledger, claims) = ctx.open()?.export_records(&selection(&args.claims))?;
-    let doc = annotations::collection(&ledger, &claims, args.utf16);
-    let mut text = serde_json::to_string_pretty(&doc)?;
-    text.push('\n');
-    write_out(ctx, args.out.as_deref(), &text, true)?;
+    let mut ledger = ctx.open()?;
+    let mut records = Records::new(ledger.export_records(&selection(&args.claims))?, ctx);
+    let about = records.ledger().clone();
+    stream_out(
+        ctx,
+        args.out.as_deref(),
+        true,
+        &mut records,
+        |out, claims| annotations::write(out, &about, claims, args.utf16),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn prov_run(args: ProvArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let (ledger, claims) = ctx.open()?.export_records(&selection(&args.claims))?;
-    let graph = prov::graph(&ledger, &claims);
+    let mut ledger = ctx.open()?;
+    let mut records = Records::new(ledger.export_records(&selection(&args.claims))?, ctx);
+    // The graph is built a claim at a time; the claims' records are not kept.
+    let about = records.ledger().clone();
+    let graph = prov::graph(&about, &mut records);
+    records.finish()?;
     if let Some(svg) = &args.svg {
         render_svg(&prov::dot(&graph), svg)?;
         ctx.note(&format!("wrote {}", terminal(&svg.display().to_string())));
         return Ok(ExitCode::SUCCESS);
     }
-    let text = if args.dot {
-        prov::dot(&graph)
+    if args.dot {
+        write_out(ctx, args.out.as_deref(), &prov::dot(&graph), false)?;
     } else {
-        let mut text = serde_json::to_string_pretty(&prov::prov_json(&graph))?;
-        text.push('\n');
-        text
-    };
-    write_out(ctx, args.out.as_deref(), &text, !args.dot)?;
+        stream_out(ctx, args.out.as_deref(), true, &mut records, |out, _| {
+            prov::write_json(out, &graph)
+        })?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

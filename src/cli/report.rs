@@ -3,10 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use super::Ctx;
-use super::export::{check_site, write_out};
+use super::export::{Records, check_site, stream_out};
 use super::list::Filters;
 use super::safe::terminal;
 use crate::error::Error;
@@ -52,32 +50,39 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     } else {
         Selection::Ids(args.claims.clone())
     };
-    let (ledger, claims) = ctx.open()?.export_records(&selection)?;
-    if claims.is_empty() && !args.filters.is_empty() {
+    let mut ledger = ctx.open()?;
+    let mut records = Records::new(ledger.export_records(&selection)?, ctx);
+    if records.inner().is_empty() && !args.filters.is_empty() {
         return Err(Error::NothingMatches.into());
     }
+    let about = records.ledger().clone();
+    let checkpoint = records.inner().checkpoint().cloned();
     let publisher = Publisher {
         name: args
             .publisher
             .filter(|p| !p.trim().is_empty())
-            .unwrap_or_else(|| ledger.origin.clone()),
+            .unwrap_or_else(|| about.origin.clone()),
         site: args
             .site
-            .unwrap_or_else(|| format!("https://{}", ledger.origin)),
+            .unwrap_or_else(|| format!("https://{}", about.origin)),
     };
     let options = ReportOptions {
         publisher,
         generated: crate::dates::now(),
         filters: args.filters.describe(),
     };
-    let html = report::render(&ledger, &claims, &options).context("cannot render the report")?;
-    write_out(ctx, Some(&args.out), &html, false)?;
+    let shown = stream_out(ctx, Some(&args.out), false, &mut records, |out, claims| {
+        report::write(out, &about, claims, checkpoint.as_ref(), &options).map_err(|e| match e {
+            report::ReportError::Io(e) => e,
+            other => std::io::Error::other(other),
+        })
+    })?;
     if ctx.quiet {
         return Ok(ExitCode::SUCCESS);
     }
     ctx.note(&format!(
         "{} claim(s); open {} in a browser",
-        claims.len(),
+        shown,
         terminal(&args.out.display().to_string())
     ));
     Ok(ExitCode::SUCCESS)

@@ -16,8 +16,11 @@
 //!   model's unit). `--utf16` counts the positions in UTF-16 code units instead, as
 //!   Hypothesis and browsers do; the quote selector does not change.
 
+use std::io::{self, Write};
+
 use serde_json::{Value, json};
 
+use super::pretty::Open;
 use super::{AppearanceRecord, ClaimRecord, LedgerRecord, ledger_urn, ni_name};
 
 /// The motivation `assessing` as a compact IRI: the W3C context (anno.jsonld) defines a term
@@ -28,29 +31,43 @@ pub const ASSESSING: &str = "oa:assessing";
 /// The W3C Web Annotation context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 
-/// The annotations of `claims`, as one AnnotationCollection.
-pub fn collection(ledger: &LedgerRecord, claims: &[ClaimRecord], utf16: bool) -> Value {
-    let items: Vec<Value> = claims
-        .iter()
-        .flat_map(|c| {
-            c.appearances
-                .iter()
-                .map(move |a| annotation(ledger, c, a, utf16))
-        })
-        .collect();
-    json!({
-        "@context": CONTEXT,
-        "id": ledger_urn(&ledger.origin, "annotations"),
-        "type": "AnnotationCollection",
-        "label": format!("Claims recorded in {}", ledger.origin),
-        "total": items.len(),
-        "first": {
-            "id": ledger_urn(&ledger.origin, "annotations:page:1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    })
+/// Writes the annotations of `claims` as one pretty-printed AnnotationCollection, a claim
+/// at a time, and a final line break; returns how many annotations it holds. (Its keys in
+/// serde_json's sorted order: the page, `first`, comes before the `total` it counts.)
+pub fn write(
+    out: &mut dyn Write,
+    ledger: &LedgerRecord,
+    claims: impl IntoIterator<Item = ClaimRecord>,
+    utf16: bool,
+) -> io::Result<usize> {
+    let mut doc = Open::object(0);
+    doc.field(out, "@context", &CONTEXT)?;
+    doc.key(out, "first")?;
+    let mut page = Open::object(1);
+    page.field(out, "id", &ledger_urn(&ledger.origin, "annotations:page:1"))?;
+    page.key(out, "items")?;
+    let mut items = Open::array(2);
+    for c in claims {
+        for a in &c.appearances {
+            items.element(out, &annotation(ledger, &c, a, utf16))?;
+        }
+    }
+    let total = items.len();
+    items.close(out)?;
+    page.field(out, "startIndex", &0)?;
+    page.field(out, "type", &"AnnotationPage")?;
+    page.close(out)?;
+    doc.field(out, "id", &ledger_urn(&ledger.origin, "annotations"))?;
+    doc.field(
+        out,
+        "label",
+        &format!("Claims recorded in {}", ledger.origin),
+    )?;
+    doc.field(out, "total", &total)?;
+    doc.field(out, "type", &"AnnotationCollection")?;
+    doc.close(out)?;
+    out.write_all(b"\n")?;
+    Ok(total)
 }
 
 /// The annotation of one appearance.

@@ -15,8 +15,11 @@
 //!   names the exact bytes with `sha256` and `identifier` (`urn:sha256:…`), with the
 //!   source's `url`, `name` (title), `publisher`, `datePublished` and `encodingFormat`.
 
+use std::io::{self, Write};
+
 use serde_json::{Map, Value, json};
 
+use super::pretty::Open;
 use super::{ClaimRecord, PartyRecord, SourceRecord, day};
 
 /// Google shows at most this many characters of `claimReviewed`.
@@ -31,27 +34,38 @@ pub struct Publisher {
     pub site: String,
 }
 
-/// The reviews, and the warnings worth showing (claims without a status, long statements).
-#[derive(Debug, Clone)]
-pub struct Export {
-    /// The JSON-LD document.
-    pub document: Value,
-    /// One line each.
-    pub warnings: Vec<String>,
-}
-
 /// A review's URL.
 pub fn review_url(site: &str, claim: &str) -> String {
     format!("{}/claims/{claim}", site.trim_end_matches('/'))
 }
 
-/// The ClaimReviews of `claims` as a JSON array, or as a `DataFeed` when `feed`.
-pub fn export(claims: &[ClaimRecord], publisher: &Publisher, feed: bool) -> Export {
-    let mut warnings = Vec::new();
-    let mut reviews = Vec::new();
+/// Writes the ClaimReviews of `claims` as a pretty-printed JSON array, or as a `DataFeed`
+/// when `feed`, one claim at a time, and a final line break. `warn` hears what is worth
+/// showing (claims without a status, statements longer than Google shows). Returns how
+/// many reviews were written.
+pub fn write(
+    out: &mut dyn Write,
+    claims: impl IntoIterator<Item = ClaimRecord>,
+    publisher: &Publisher,
+    feed: bool,
+    mut warn: impl FnMut(String),
+) -> io::Result<usize> {
+    // A feed's keys in serde_json's (sorted) order: the elements come before
+    // `dateModified`, which is the latest status time among them.
+    let mut doc = Open::object(0);
+    let depth = if feed {
+        doc.field(out, "@context", &"https://schema.org")?;
+        doc.field(out, "@type", &"DataFeed")?;
+        doc.key(out, "dataFeedElement")?;
+        1
+    } else {
+        0
+    };
+    let mut reviews = Open::array(depth);
+    let mut modified: Option<String> = None;
     for c in claims {
-        let Some(mut review) = review(c, publisher) else {
-            warnings.push(format!(
+        let Some(mut review) = review(&c, publisher) else {
+            warn(format!(
                 "{} has no status yet, so it has no ClaimReview (set one with `claimledger status set {}`)",
                 c.id, c.id
             ));
@@ -59,39 +73,33 @@ pub fn export(claims: &[ClaimRecord], publisher: &Publisher, feed: bool) -> Expo
         };
         let length = c.statement.chars().count();
         if length > CLAIM_REVIEWED_MAX {
-            warnings.push(format!(
+            warn(format!(
                 "{}: claimReviewed is {length} characters; Google shows at most {CLAIM_REVIEWED_MAX}",
                 c.id
             ));
         }
+        if let Some(latest) = c.latest()
+            && modified.as_deref().is_none_or(|m| latest.time.as_str() > m)
+        {
+            modified = Some(latest.time.clone());
+        }
         if !feed {
             review.insert("@context".into(), json!("https://schema.org"));
         }
-        reviews.push(Value::Object(review));
+        reviews.element(out, &review)?;
     }
-    let document = if feed {
-        let modified = claims
-            .iter()
-            .filter_map(|c| c.latest().map(|s| s.time.as_str()))
-            .max()
-            .map(str::to_string);
-        let mut f = Map::new();
-        f.insert("@context".into(), json!("https://schema.org"));
-        f.insert("@type".into(), json!("DataFeed"));
-        f.insert(
-            "name".into(),
-            json!(format!("{} fact checks", publisher.name)),
-        );
-        f.insert("url".into(), json!(publisher.site));
-        if let Some(m) = modified {
-            f.insert("dateModified".into(), json!(m));
+    let written = reviews.len();
+    reviews.close(out)?;
+    if feed {
+        if let Some(m) = &modified {
+            doc.field(out, "dateModified", m)?;
         }
-        f.insert("dataFeedElement".into(), Value::Array(reviews));
-        Value::Object(f)
-    } else {
-        Value::Array(reviews)
-    };
-    Export { document, warnings }
+        doc.field(out, "name", &format!("{} fact checks", publisher.name))?;
+        doc.field(out, "url", &publisher.site)?;
+        doc.close(out)?;
+    }
+    out.write_all(b"\n")?;
+    Ok(written)
 }
 
 /// One claim's ClaimReview (without `@context`), or None if it has no status yet.

@@ -5,10 +5,15 @@
 //! records hold the ledger's facts about a claim, end to end: who made it and through
 //! whom, where it appears (the exact source version and span), its status history and the
 //! journal entries behind it.
+//!
+//! The JSON formats are written a claim at a time ([`pretty`]), byte for byte what
+//! `serde_json::to_string_pretty` gives for the whole document, so that an export of a
+//! million claims holds one claim's records at a time, not all of them.
 
 pub mod annotations;
 pub mod bundle;
 pub mod claimreview;
+pub mod pretty;
 pub mod prov;
 
 use serde::Serialize;

@@ -18,9 +18,12 @@
 //!   (`urn:claimledger:<origin>:`), so graphs of two ledgers never collide.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
+use indexmap::IndexSet;
 use serde_json::{Map, Value, json};
 
+use super::pretty::Open;
 use super::{ClaimRecord, LedgerRecord, PartyRecord, SourceRecord, ledger_urn};
 
 /// What a node is.
@@ -48,7 +51,7 @@ pub struct Node {
 }
 
 /// The PROV relations used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Relation {
     /// entity → agent.
     WasAttributedTo,
@@ -106,7 +109,7 @@ pub struct Graph {
     /// Nodes, by qualified name.
     pub nodes: BTreeMap<String, Node>,
     /// Relations (from, to), in the order found, without repeats.
-    pub edges: Vec<(Relation, String, String)>,
+    pub edges: IndexSet<(Relation, String, String)>,
     /// Who recorded each journal entry, by sequence number.
     recorders: BTreeMap<i64, String>,
 }
@@ -123,10 +126,8 @@ impl Graph {
     }
 
     fn edge(&mut self, relation: Relation, from: &str, to: &str) {
-        let e = (relation, from.to_string(), to.to_string());
-        if !self.edges.contains(&e) {
-            self.edges.push(e);
-        }
+        self.edges
+            .insert((relation, from.to_string(), to.to_string()));
     }
 
     fn party(&mut self, p: &PartyRecord) -> String {
@@ -198,18 +199,25 @@ fn local(text: &str) -> String {
     out
 }
 
-/// The provenance graph of `claims`.
-pub fn graph(ledger: &LedgerRecord, claims: &[ClaimRecord]) -> Graph {
+/// The provenance graph of `claims`, built a claim at a time (the graph is kept, the
+/// claims' records are not).
+pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord>) -> Graph {
     let mut g = Graph {
         namespace: ledger_urn(&ledger.origin, ""),
         ..Graph::default()
     };
     for c in claims {
         for e in &c.entries {
-            g.recorders.insert(e.seq, e.actor.clone());
+            if g.recorders.insert(e.seq, e.actor.clone()).is_none() {
+                // An entry a claim before this one reached without its recorder (the
+                // evidence of a status): associate it now.
+                let id = format!("cl:entry/{}", e.seq);
+                if g.nodes.contains_key(&id) {
+                    let agent = g.actor(&e.actor);
+                    g.edge(Relation::WasAssociatedWith, &id, &agent);
+                }
+            }
         }
-    }
-    for c in claims {
         let claim = g.node(
             format!("cl:claim/{}", c.id),
             NodeKind::Entity,
@@ -276,17 +284,23 @@ fn qualified(name: &str) -> Value {
     json!({"$": name, "type": "prov:QUALIFIED_NAME"})
 }
 
-/// The graph as PROV-JSON (W3C Member Submission, as python `prov` reads it).
-pub fn prov_json(g: &Graph) -> Value {
-    let mut doc = Map::new();
-    doc.insert("prefix".into(), json!({"cl": g.namespace}));
+/// Writes the graph as PROV-JSON (W3C Member Submission, as python `prov` reads it),
+/// pretty-printed with its keys in sorted order, a record at a time, and a final line
+/// break. Relations are named `_:r1`, `_:r2`, ... in the order found.
+pub fn write_json(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
+    let mut doc = Open::object(0);
     for (key, kind) in [
-        ("entity", NodeKind::Entity),
-        ("agent", NodeKind::Agent),
         ("activity", NodeKind::Activity),
+        ("agent", NodeKind::Agent),
+        ("entity", NodeKind::Entity),
     ] {
-        let mut records = Map::new();
-        for (id, n) in g.nodes.iter().filter(|(_, n)| n.kind == kind) {
+        let mut nodes = g.nodes.iter().filter(|(_, n)| n.kind == kind).peekable();
+        if nodes.peek().is_none() {
+            continue;
+        }
+        doc.key(out, key)?;
+        let mut records = Open::object(1);
+        for (id, n) in nodes {
             let mut attrs = Map::new();
             attrs.insert("prov:label".into(), json!(n.label));
             if let Some(t) = n.prov_type {
@@ -296,28 +310,38 @@ pub fn prov_json(g: &Graph) -> Value {
                 attrs.insert("prov:startTime".into(), json!(time));
                 attrs.insert("prov:endTime".into(), json!(time));
             }
-            records.insert(id.clone(), Value::Object(attrs));
+            records.field(out, id, &attrs)?;
         }
-        if !records.is_empty() {
-            doc.insert(key.into(), Value::Object(records));
-        }
+        records.close(out)?;
     }
-    for (i, (relation, from, to)) in g.edges.iter().enumerate() {
-        let (a, b) = relation.ends();
-        let mut attrs = Map::new();
-        attrs.insert(a.into(), json!(from));
-        attrs.insert(b.into(), json!(to));
-        if *relation == Relation::WasQuotedFrom {
-            attrs.insert("prov:type".into(), qualified("prov:Quotation"));
+    doc.field(out, "prefix", &json!({"cl": g.namespace}))?;
+    let mut keys: Vec<&str> = g.edges.iter().map(|(r, _, _)| r.key()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        // A group's records in the order of their names as strings (`_:r10` before `_:r2`).
+        let mut names: Vec<(String, usize)> = (0..g.edges.len())
+            .filter(|&i| g.edges[i].0.key() == key)
+            .map(|i| (format!("_:r{}", i + 1), i))
+            .collect();
+        names.sort_unstable();
+        doc.key(out, key)?;
+        let mut records = Open::object(1);
+        for (name, i) in names {
+            let (relation, from, to) = &g.edges[i];
+            let (a, b) = relation.ends();
+            let mut attrs = Map::new();
+            attrs.insert(a.into(), json!(from));
+            attrs.insert(b.into(), json!(to));
+            if *relation == Relation::WasQuotedFrom {
+                attrs.insert("prov:type".into(), qualified("prov:Quotation"));
+            }
+            records.field(out, &name, &attrs)?;
         }
-        let group = doc
-            .entry(relation.key())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(m) = group {
-            m.insert(format!("_:r{}", i + 1), Value::Object(attrs));
-        }
+        records.close(out)?;
     }
-    Value::Object(doc)
+    doc.close(out)?;
+    out.write_all(b"\n")
 }
 
 /// A DOT string literal: quotes and backslashes escaped, line breaks as `\n`, other

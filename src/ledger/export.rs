@@ -2,7 +2,6 @@
 //! ([`crate::export`]) read in one snapshot of the ledger.
 
 use super::*;
-use crate::anchor::Text;
 use crate::claim;
 use crate::error::{Error, Result};
 use crate::export::{
@@ -25,15 +24,16 @@ pub enum Selection {
 }
 
 impl Ledger {
-    /// The records of the selected claims, and of the ledger itself.
-    pub fn export_records(
-        &mut self,
-        selection: &Selection,
-    ) -> Result<(LedgerRecord, Vec<ClaimRecord>)> {
+    /// The records of the selected claims, read one claim at a time (memory stays flat in
+    /// the number of claims) from one snapshot of the ledger, and the ledger's own record.
+    /// Named claims are checked first: an unknown or withdrawn one is an error before any
+    /// record is read.
+    pub fn export_records(&mut self, selection: &Selection) -> Result<ExportRecords<'_>> {
         let tx = self.store.begin_read()?;
-        let ids: Vec<String> = match selection {
+        let numbers: Vec<i64> = match selection {
             Selection::Ids(ids) => {
-                let mut out: Vec<String> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                let mut out = Vec::new();
                 for id in ids {
                     let core = tx.claim(claim::parse_id(id)?, id)?;
                     // A withdrawn claim was logged by mistake: it is not published,
@@ -44,15 +44,21 @@ impl Ledger {
                             action: "export or report",
                         });
                     }
-                    if !out.contains(&core.id) {
-                        out.push(core.id);
+                    let number = claim::parse_id(&core.id)?;
+                    if seen.insert(number) {
+                        out.push(number);
                     }
                 }
                 out
             }
             Selection::Matching(query) => {
                 let filter = tables::resolve_filter(&tx, query)?;
-                tx.claims(&filter)?.into_iter().map(|c| c.id).collect()
+                let mut out = Vec::new();
+                tx.claims_each(&filter, |row| {
+                    out.push(claim::parse_id(&row.id)?);
+                    Ok(())
+                })?;
+                out
             }
         };
         let ledger = LedgerRecord {
@@ -65,43 +71,173 @@ impl Ledger {
             size: c.size,
             root: c.root,
         });
-        let mut texts = TextCache::default();
-        let mut claims = Vec::with_capacity(ids.len());
-        for id in ids {
-            claims.push(claim_record(
-                &tx,
-                &id,
-                &ratings,
-                checkpoint.as_ref(),
-                &mut texts,
-            )?);
-        }
-        Ok((ledger, claims))
+        Ok(ExportRecords {
+            tx,
+            ledger,
+            count: numbers.len(),
+            numbers: numbers.into_iter(),
+            ratings,
+            checkpoint,
+            texts: TextCache::default(),
+            sources: SourceCache::default(),
+        })
     }
 }
 
-/// Source texts already read, so that a source quoted by many claims is read once.
+/// The records of an export's claims, in order, each read when it is asked for: an
+/// iterator of [`ClaimRecord`]s over one read transaction. Only the claims' numbers are
+/// held (8 bytes a claim) and the texts of recently quoted sources ([`TextCache`]).
+pub struct ExportRecords<'l> {
+    tx: Tx<'l>,
+    /// The ledger as a whole.
+    pub ledger: LedgerRecord,
+    count: usize,
+    numbers: std::vec::IntoIter<i64>,
+    ratings: Vec<crate::status::Status>,
+    checkpoint: Option<CheckpointRecord>,
+    texts: TextCache,
+    sources: SourceCache,
+}
+
+impl ExportRecords<'_> {
+    /// How many claims the export covers.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether it covers none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The latest checkpoint, if any (the same for every claim).
+    pub fn checkpoint(&self) -> Option<&CheckpointRecord> {
+        self.checkpoint.as_ref()
+    }
+}
+
+impl Iterator for ExportRecords<'_> {
+    type Item = Result<ClaimRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let number = self.numbers.next()?;
+        Some(claim_record(
+            &self.tx,
+            &claim::id(number),
+            &self.ratings,
+            self.checkpoint.as_ref(),
+            &mut self.texts,
+            &mut self.sources,
+        ))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.numbers.size_hint()
+    }
+}
+
+/// Most source records [`SourceCache`] keeps before it starts afresh.
+const SOURCE_CACHE_RECORDS: usize = 4096;
+
+/// Source records already read: most claims quote a source others quote too, and reading
+/// one counts its appearances (which an export does not show), so each is read once.
+#[derive(Default)]
+struct SourceCache {
+    sources: std::collections::HashMap<String, SourceRecord>,
+}
+
+impl SourceCache {
+    fn get(&mut self, tx: &Tx, sha256: &str) -> Result<SourceRecord> {
+        if let Some(s) = self.sources.get(sha256) {
+            return Ok(s.clone());
+        }
+        let s = source_record(tx, sha256)?;
+        if self.sources.len() >= SOURCE_CACHE_RECORDS {
+            self.sources.clear();
+        }
+        self.sources.insert(sha256.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// Most bytes of source text [`TextCache`] keeps before it starts afresh.
+const TEXT_CACHE_BYTES: usize = 64 << 20;
+
+/// Source texts already read, so that a source quoted by many claims is read (and indexed)
+/// once; bounded by [`TEXT_CACHE_BYTES`], so that an export of claims quoting thousands of
+/// long sources does not hold them all.
 #[derive(Default)]
 struct TextCache {
-    texts: Vec<(String, String)>,
+    texts: std::collections::HashMap<String, Positions>,
+    bytes: usize,
 }
 
 impl TextCache {
-    fn get(&mut self, tx: &Tx, sha256: &str) -> Result<&str> {
-        if let Some(i) = self.texts.iter().position(|(s, _)| s == sha256) {
-            return Ok(&self.texts[i].1);
-        }
-        let text = match tx.derived_text(sha256)? {
-            Some((_, derived)) => derived, // a web page: the text a reader sees
-            None => {
-                let bytes = tx
-                    .blob_bytes(sha256)?
-                    .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
-                String::from_utf8(bytes).unwrap_or_default()
+    fn get(&mut self, tx: &Tx, sha256: &str) -> Result<&Positions> {
+        if !self.texts.contains_key(sha256) {
+            let text = match tx.derived_text(sha256)? {
+                Some((_, derived)) => derived, // a web page: the text a reader sees
+                None => {
+                    let bytes = tx
+                        .blob_bytes(sha256)?
+                        .ok_or_else(|| Error::UnknownSource(sha256.to_string()))?;
+                    String::from_utf8(bytes).unwrap_or_default()
+                }
+            };
+            if self.bytes + text.len() > TEXT_CACHE_BYTES {
+                self.texts.clear();
+                self.bytes = 0;
             }
-        };
-        self.texts.push((sha256.to_string(), text));
-        Ok(&self.texts.last().expect("just pushed").1)
+            self.bytes += text.len();
+            self.texts.insert(sha256.to_string(), Positions::new(text));
+        }
+        Ok(&self.texts[sha256])
+    }
+}
+
+/// Code points between two marks of [`Positions`].
+const MARK_EVERY: usize = 256;
+
+/// A source text with marks every [`MARK_EVERY`] code points (byte offset, UTF-16 offset),
+/// so that a code point offset becomes a byte or UTF-16 offset in at most that many steps
+/// instead of a scan from the start: a long source quoted by many claims is scanned once.
+struct Positions {
+    text: String,
+    marks: Vec<(usize, usize)>,
+    chars: usize,
+}
+
+impl Positions {
+    fn new(text: String) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / MARK_EVERY + 1);
+        let (mut chars, mut utf16) = (0, 0);
+        for (byte, c) in text.char_indices() {
+            if chars % MARK_EVERY == 0 {
+                marks.push((byte, utf16));
+            }
+            chars += 1;
+            utf16 += c.len_utf16();
+        }
+        marks.push((text.len(), utf16));
+        Positions { text, marks, chars }
+    }
+
+    /// The byte and UTF-16 offsets of code point `cp` (the end, past the last).
+    fn at(&self, cp: usize) -> (usize, usize) {
+        if cp >= self.chars {
+            return *self.marks.last().expect("a mark at the end");
+        }
+        let (mut byte, mut utf16) = self.marks[cp / MARK_EVERY];
+        for c in self.text[byte..].chars().take(cp % MARK_EVERY) {
+            byte += c.len_utf8();
+            utf16 += c.len_utf16();
+        }
+        (byte, utf16)
+    }
+
+    /// The text between two code point offsets.
+    fn slice(&self, from: usize, to: usize) -> &str {
+        &self.text[self.at(from).0..self.at(to.max(from)).0]
     }
 }
 
@@ -142,6 +278,7 @@ fn claim_record(
     ratings: &[crate::status::Status],
     checkpoint: Option<&CheckpointRecord>,
     texts: &mut TextCache,
+    sources: &mut SourceCache,
 ) -> Result<ClaimRecord> {
     let core = tx.claim(claim::parse_id(id)?, id)?;
     let claimant = tx
@@ -167,12 +304,12 @@ fn claim_record(
     let entry = |seq: i64| entries.iter().find(|e| e.seq == seq);
     let mut appearances = Vec::new();
     for a in tx.appearances(&core.id)? {
-        let src = source_record(tx, &a.source)?;
-        let text = Text::new(texts.get(tx, &a.source)?);
+        let src = sources.get(tx, &a.source)?;
+        let text = texts.get(tx, &a.source)?;
         let (start, end) = (a.start as usize, a.end as usize);
-        let utf16 = |cp: usize| text.slice(0, cp).encode_utf16().count() as i64;
+        let utf16 = |cp: usize| text.at(cp).1 as i64;
         let before_from = start.saturating_sub(PASSAGE);
-        let total = text.as_str().chars().count();
+        let total = text.chars;
         let after_to = (end + PASSAGE).min(total);
         let context = (
             word_cut_front(text.slice(before_from, start), before_from > 0),
@@ -215,7 +352,7 @@ fn claim_record(
             evidence: e
                 .evidence
                 .as_deref()
-                .map(|s| source_record(tx, s))
+                .map(|s| sources.get(tx, s))
                 .transpose()?,
             evidence_quote: e.evidence_quote,
             note: e.note,

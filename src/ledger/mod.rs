@@ -28,7 +28,7 @@ pub use audit::{Audit, AuditAppearance, AuditEntry, VersionState};
 pub use bundle::{BundleImported, BundleWritten, import_bundle};
 pub use claims::{AppearanceOut, ClaimRecorded, NewClaim};
 pub use corrections::{Change, Corrected, CorrectionOut};
-pub use export::Selection;
+pub use export::{ExportRecords, Selection};
 pub use import::{ImportFormat, ImportOptions, ImportReport, MAX_PROBLEMS, UnknownStatus};
 pub use parties::{PartyClaim, PartyRecorded, PartyShown, PartyUnmerged};
 pub use sources::{NewSource, Reanchored, SourceAdded, SourceShown};

@@ -2,7 +2,7 @@
 //!
 //! Design decisions:
 //!
-//! - The page is rendered by minijinja from `templates/report.html` with HTML
+//! - The page is rendered by minijinja from the parts in `templates/report/` with HTML
 //!   auto-escaping on, so every piece of stored text (article text, names, notes) reaches
 //!   the page as text, never as markup. The only value marked safe is the JSON-LD, which is
 //!   serialized here with `<`, `>` and `&` (and U+2028/U+2029) written as `\u` escapes, so
@@ -11,15 +11,52 @@
 //!   (the one `<script>` is JSON-LD data, which browsers do not run). Links to sources are
 //!   plain links.
 //! - This module maps records to a page and knows no SQL; the records come from
-//!   [`crate::ledger::Ledger::export_records`].
+//!   [`crate::ledger::Ledger::export_records`], one claim at a time: the page is written as
+//!   they are read (see [`write`]), so a report of 100,000 claims holds one claim's records.
 
 use serde::Serialize;
 
+use std::io::Write;
+
 use crate::export::claimreview::{self, Publisher};
-use crate::export::{ClaimRecord, LedgerRecord, day};
+use crate::export::pretty::Open;
+use crate::export::{CheckpointRecord, ClaimRecord, LedgerRecord, day};
 use crate::invisible::is_unsafe;
 
-const TEMPLATE: &str = include_str!("../../templates/report.html");
+/// The page's parts (templates/report/): the top of `<head>` up to the JSON-LD, the page
+/// header and the status table's head, one table row, the table's end, one claim's
+/// article, and the checkpoint and footer.
+const PARTS: [(&str, &str); 6] = [
+    (
+        "head.html",
+        include_str!("../../templates/report/head.html"),
+    ),
+    ("top.html", include_str!("../../templates/report/top.html")),
+    ("row.html", include_str!("../../templates/report/row.html")),
+    (
+        "middle.html",
+        include_str!("../../templates/report/middle.html"),
+    ),
+    (
+        "claim.html",
+        include_str!("../../templates/report/claim.html"),
+    ),
+    (
+        "foot.html",
+        include_str!("../../templates/report/foot.html"),
+    ),
+];
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A template failed (a bug).
+    #[error("cannot render the report: {0}")]
+    Render(#[from] minijinja::Error),
+    /// Writing it failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
 
 /// What the page says about the whole report.
 #[derive(Debug, Clone)]
@@ -40,10 +77,16 @@ struct Page<'a> {
     generated: &'a str,
     publisher: &'a str,
     filters: &'a [String],
-    claims: Vec<ClaimView<'a>>,
+    count: usize,
     counts: Vec<(String, usize, &'static str)>,
     checkpoint: Option<CheckpointView<'a>>,
-    jsonld: minijinja::Value,
+}
+
+/// What a row or an article is rendered from.
+#[derive(Serialize)]
+struct Part<'a> {
+    c: ClaimView<'a>,
+    checkpoint: Option<CheckpointView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -129,10 +172,9 @@ fn status_class(status: &str) -> &'static str {
     }
 }
 
-/// JSON for a `<script>` element: valid JSON, with nothing in it that could end the
-/// element or start markup.
-pub fn script_json(value: &serde_json::Value) -> String {
-    let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+/// Serialized JSON with `<`, `>`, `&`, U+2028, U+2029 and every unsafe character written
+/// as `\u` escapes (only ever inside strings, so the same JSON value).
+fn script_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -148,6 +190,22 @@ pub fn script_json(value: &serde_json::Value) -> String {
         }
     }
     out
+}
+
+/// A writer that passes JSON on through [`script_escape`] (every piece written is whole
+/// UTF-8 text: the pretty writer writes whole strings).
+struct ScriptJson<'w>(&'w mut dyn Write);
+
+impl Write for ScriptJson<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(script_escape(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// minijinja's HTML escaping, with every unsafe character ([`crate::invisible`]) of a
@@ -179,41 +237,95 @@ pub fn visible_formatter(
     minijinja::escape_formatter(out, state, &minijinja::Value::from(&text[start..]))
 }
 
-/// Renders the report of `claims`.
-pub fn render(
+/// Writes the report of `claims` to `out`, a claim at a time: each claim's ClaimReview
+/// goes into the page's JSON-LD as it is read, and its table row and article into two
+/// temporary files, which follow the page header (the counts, known at the end). Memory
+/// stays flat in the number of claims. Returns how many claims it shows.
+pub fn write(
+    out: &mut dyn Write,
     ledger: &LedgerRecord,
-    claims: &[ClaimRecord],
+    claims: impl IntoIterator<Item = ClaimRecord>,
+    checkpoint: Option<&CheckpointRecord>,
     options: &ReportOptions,
-) -> Result<String, minijinja::Error> {
-    let reviews = claimreview::export(claims, &options.publisher, false).document;
-    let mut counts: Vec<(String, usize, &'static str)> = Vec::new();
-    for c in claims {
-        match counts.iter_mut().find(|(p, _, _)| *p == c.status_phrase) {
-            Some((_, n, _)) => *n += 1,
-            None => counts.push((c.status_phrase.clone(), 1, status_class(&c.status))),
-        }
+) -> Result<usize, ReportError> {
+    let mut env = minijinja::Environment::new();
+    env.set_formatter(visible_formatter);
+    env.set_keep_trailing_newline(true);
+    for (name, text) in PARTS {
+        env.add_template(name, text)?;
     }
-    let checkpoint = claims.first().and_then(|c| c.checkpoint.as_ref());
-    let page = Page {
+    let mut page = Page {
         title: format!("Fact-check report: {}", ledger.origin),
         origin: &ledger.origin,
         size: ledger.size,
         generated: &options.generated,
         publisher: &options.publisher.name,
         filters: &options.filters,
-        claims: claims.iter().map(claim_view).collect(),
-        counts,
-        checkpoint: checkpoint.map(|c| CheckpointView {
-            note: &c.note,
-            size: c.size,
-            root: &c.root,
-        }),
-        jsonld: minijinja::Value::from_safe_string(script_json(&reviews)),
+        count: 0,
+        counts: Vec::new(),
+        checkpoint: None,
     };
-    let mut env = minijinja::Environment::new();
-    env.set_formatter(visible_formatter);
-    env.add_template("report.html", TEMPLATE)?;
-    env.get_template("report.html")?.render(&page)
+    env.get_template("head.html")?
+        .render_captured_to(&page, &mut *out)?;
+    let mut rows = std::io::BufWriter::new(tempfile::tempfile()?);
+    let mut articles = std::io::BufWriter::new(tempfile::tempfile()?);
+    let (row, article) = (
+        env.get_template("row.html")?,
+        env.get_template("claim.html")?,
+    );
+    let mut reviews = Open::array(0);
+    for c in claims {
+        if let Some(mut review) = claimreview::review(&c, &options.publisher) {
+            review.insert("@context".into(), serde_json::json!("https://schema.org"));
+            reviews.element(&mut ScriptJson(out), &review)?;
+        }
+        match page
+            .counts
+            .iter_mut()
+            .find(|(p, _, _)| *p == c.status_phrase)
+        {
+            Some((_, n, _)) => *n += 1,
+            None => page
+                .counts
+                .push((c.status_phrase.clone(), 1, status_class(&c.status))),
+        }
+        page.count += 1;
+        let part = Part {
+            c: claim_view(&c),
+            checkpoint: checkpoint.map(checkpoint_view),
+        };
+        row.render_captured_to(&part, &mut rows)?;
+        article.render_captured_to(&part, &mut articles)?;
+    }
+    reviews.close(&mut ScriptJson(out))?;
+    // As before streaming: the checkpoint section shows only beside some claim.
+    page.checkpoint = checkpoint.filter(|_| page.count > 0).map(checkpoint_view);
+    env.get_template("top.html")?
+        .render_captured_to(&page, &mut *out)?;
+    append(out, rows)?;
+    env.get_template("middle.html")?
+        .render_captured_to(&page, &mut *out)?;
+    append(out, articles)?;
+    env.get_template("foot.html")?
+        .render_captured_to(&page, &mut *out)?;
+    Ok(page.count)
+}
+
+fn checkpoint_view(c: &CheckpointRecord) -> CheckpointView<'_> {
+    CheckpointView {
+        note: &c.note,
+        size: c.size,
+        root: &c.root,
+    }
+}
+
+/// Copies a temporary file's content to `out`.
+fn append(out: &mut dyn Write, file: std::io::BufWriter<std::fs::File>) -> std::io::Result<()> {
+    use std::io::Seek;
+    let mut file = file.into_inner().map_err(|e| e.into_error())?;
+    file.rewind()?;
+    std::io::copy(&mut file, out)?;
+    Ok(())
 }
 
 fn claim_view(c: &ClaimRecord) -> ClaimView<'_> {
@@ -303,7 +415,7 @@ mod tests {
     #[test]
     fn script_json_cannot_close_its_element() {
         let v = serde_json::json!({"name": "</script><script>alert(1)</script> & \u{2028}"});
-        let text = script_json(&v);
+        let text = script_escape(&serde_json::to_string_pretty(&v).unwrap());
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);

@@ -43,9 +43,15 @@ pub const CACHE_MIB: i64 = 64;
 /// for sources at a quarter of the cost per touched page. Existing ledgers keep theirs.
 pub const PAGE_SIZE: i64 = 16384;
 
-/// Sets the page cache of a ledger connection (bounded: memory stays flat in batch size).
+/// Prepared statements a connection keeps (rusqlite's default is 16): an export reads
+/// about a dozen per claim, and re-parsing them was a quarter of its time.
+pub const STATEMENT_CACHE: usize = 64;
+
+/// Sets the page cache of a ledger connection (bounded: memory stays flat in batch size)
+/// and its cache of prepared statements.
 pub(super) fn tune(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -CACHE_MIB * 1024)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
 

@@ -326,7 +326,8 @@ impl Tx<'_> {
              WHERE s.sha256 = ?1"
         );
         Ok(self
-            .query_row(&sql, params![sha256], source_row)
+            .prepare_cached(&sql)?
+            .query_row(params![sha256], source_row)
             .optional()?)
     }
 
@@ -555,32 +556,31 @@ impl Tx<'_> {
     /// A claim's own fields, or an error naming the id.
     pub fn claim(&self, number: i64, as_typed: &str) -> Result<ClaimCore> {
         let core = self
-            .query_row(
+            .prepare_cached(
                 "SELECT c.id, c.statement, p.name, p.id, c.said, c.status, s.label, bp.name, c.seq,
                     c.claimant_as, c.withdrawn_seq
                  FROM claims c JOIN parties p ON p.id = c.claimant_id
                  JOIN statuses s ON s.name = c.status
                  LEFT JOIN parties bp ON bp.id = c.status_party_id
                  WHERE c.number = ?1",
-                params![number],
-                |r| {
-                    let label: String = r.get(6)?;
-                    let by: Option<String> = r.get(7)?;
-                    Ok(ClaimCore {
-                        id: r.get(0)?,
-                        statement: r.get(1)?,
-                        claimant: r.get(2)?,
-                        claimant_id: r.get(3)?,
-                        claimant_as: r.get(9)?,
-                        via: Vec::new(),
-                        said: r.get(4)?,
-                        status: r.get(5)?,
-                        status_label: crate::status::phrase(&label, by.as_deref()),
-                        seq: r.get(8)?,
-                        withdrawn_seq: r.get(10)?,
-                    })
-                },
-            )
+            )?
+            .query_row(params![number], |r| {
+                let label: String = r.get(6)?;
+                let by: Option<String> = r.get(7)?;
+                Ok(ClaimCore {
+                    id: r.get(0)?,
+                    statement: r.get(1)?,
+                    claimant: r.get(2)?,
+                    claimant_id: r.get(3)?,
+                    claimant_as: r.get(9)?,
+                    via: Vec::new(),
+                    said: r.get(4)?,
+                    status: r.get(5)?,
+                    status_label: crate::status::phrase(&label, by.as_deref()),
+                    seq: r.get(8)?,
+                    withdrawn_seq: r.get(10)?,
+                })
+            })
             .optional()?;
         let mut core = core.ok_or_else(|| Error::UnknownClaim(as_typed.to_string()))?;
         core.via = self.conduits(&core.id)?;
