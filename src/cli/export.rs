@@ -145,12 +145,9 @@ pub(super) fn stream_out<T>(
     }
     let result = match out {
         None => {
-            let mut sink = TerminalJson {
-                out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
-                json,
-            };
+            let mut sink = super::safe::Terminal::stdout(json);
             write(&mut sink, records)
-                .and_then(|t| sink.out.flush().map(|()| t))
+                .and_then(|t| sink.flush().map(|()| t))
                 .map_err(|e| anyhow::Error::from(Error::Output(e)))
         }
         Some(path) => {
@@ -238,30 +235,6 @@ impl Iterator for Records<'_> {
                 None
             }
         }
-    }
-}
-
-/// Standard output for an export: JSON pieces through [`safe::json`], other text through
-/// [`terminal`]'s escapes. Every piece the formats write is whole UTF-8 text.
-struct TerminalJson<W> {
-    out: W,
-    json: bool,
-}
-
-impl<W: Write> Write for TerminalJson<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match std::str::from_utf8(buf) {
-            Ok(text) if self.json => self.out.write_all(super::safe::json(text).as_bytes())?,
-            Ok(text) => self.out.write_all(terminal(text).as_bytes())?,
-            Err(_) => self
-                .out
-                .write_all(&String::from_utf8_lossy(buf).into_owned().into_bytes())?,
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
     }
 }
 

@@ -261,33 +261,20 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 /// `list --json`, written as the rows are read: the same bytes as the pretty-printed array,
-/// with memory flat in the number of claims.
+/// with memory flat in the number of claims, each piece through safe::json (exact JSON, no
+/// raw control reaching a terminal).
 fn stream_json(ctx: &Ctx, query: &crate::ledger::ListQuery) -> anyhow::Result<ExitCode> {
+    use crate::error::Error;
     use std::io::Write;
     let mut ledger = ctx.open()?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let write = |out: &mut std::io::BufWriter<_>, text: &str| {
-        out.write_all(text.as_bytes())
-            .map_err(crate::error::Error::Output)
-    };
-    // The bytes `serde_json::to_string_pretty` gives for the whole array, one row at a time,
-    // each through safe::json (exact JSON, no raw control reaching a terminal).
-    let mut first = true;
+    let mut out = super::safe::Terminal::stdout(true);
+    let mut rows = crate::export::pretty::Open::array(0);
     ledger.list_each(query, |row| {
-        let element = serde_json::to_string_pretty(&row)
-            .map_err(|e| crate::error::Error::Output(e.into()))?;
-        write(&mut out, if first { "[\n" } else { ",\n" })?;
-        first = false;
-        for (n, line) in element.lines().enumerate() {
-            if n > 0 {
-                write(&mut out, "\n")?;
-            }
-            write(&mut out, "  ")?;
-            write(&mut out, &super::safe::json(line))?;
-        }
-        Ok(())
+        rows.element(&mut out, &row).map_err(Error::Output)
     })?;
-    write(&mut out, if first { "[]\n" } else { "\n]\n" })?;
-    out.flush().map_err(crate::error::Error::Output)?;
+    rows.close(&mut out)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -60,6 +60,41 @@ pub fn spreadsheet(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Standard output for text written piece by piece (an export, `list --json`): serialized
+/// JSON through [`json`], other text through [`terminal`]. Every piece written must be
+/// whole UTF-8 text (the writers in `crate::export::pretty` write whole strings).
+pub struct Terminal<W> {
+    out: W,
+    json: bool,
+}
+
+impl Terminal<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+    /// Buffered standard output; `json` says whether the text is serialized JSON.
+    pub fn stdout(json: bool) -> Self {
+        Terminal {
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            json,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Terminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let safe = if self.json {
+            json(&text)
+        } else {
+            terminal(&text)
+        };
+        self.out.write_all(safe.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

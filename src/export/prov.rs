@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use indexmap::IndexSet;
+use indexmap::{IndexMap, IndexSet};
 use serde_json::{Map, Value, json};
 
 use super::pretty::Open;
@@ -101,42 +101,59 @@ impl Relation {
     }
 }
 
-/// A provenance graph: nodes by qualified name (`cl:claim/C1`) and relations.
+/// A provenance graph: nodes by qualified name (`cl:claim/C1`) and relations between them.
+/// A relation names its nodes by their index in `nodes` (a graph of a million claims holds
+/// each name once).
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     /// The namespace `cl` stands for.
     pub namespace: String,
-    /// Nodes, by qualified name.
-    pub nodes: BTreeMap<String, Node>,
-    /// Relations (from, to), in the order found, without repeats.
-    pub edges: IndexSet<(Relation, String, String)>,
+    /// Nodes by qualified name, in the order found.
+    pub nodes: IndexMap<String, Node>,
+    /// Relations (from, to: indices in `nodes`), in the order found, without repeats.
+    pub edges: IndexSet<(Relation, usize, usize)>,
     /// Who recorded each journal entry, by sequence number.
     recorders: BTreeMap<i64, String>,
 }
 
 impl Graph {
-    fn node(&mut self, id: String, kind: NodeKind, label: String) -> String {
-        self.nodes.entry(id.clone()).or_insert(Node {
+    fn node(&mut self, id: String, kind: NodeKind, label: String) -> usize {
+        let entry = self.nodes.entry(id);
+        let index = entry.index();
+        entry.or_insert(Node {
             kind,
             label,
             prov_type: None,
             time: None,
         });
-        id
+        index
     }
 
-    fn edge(&mut self, relation: Relation, from: &str, to: &str) {
-        self.edges
-            .insert((relation, from.to_string(), to.to_string()));
+    fn edge(&mut self, relation: Relation, from: usize, to: usize) {
+        self.edges.insert((relation, from, to));
     }
 
-    fn party(&mut self, p: &PartyRecord) -> String {
+    /// A node's qualified name.
+    pub fn name(&self, index: usize) -> &str {
+        self.nodes
+            .get_index(index)
+            .map_or("", |(id, _)| id.as_str())
+    }
+
+    /// The nodes in the order of their names.
+    pub fn sorted_nodes(&self) -> Vec<(&String, &Node)> {
+        let mut nodes: Vec<(&String, &Node)> = self.nodes.iter().collect();
+        nodes.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        nodes
+    }
+
+    fn party(&mut self, p: &PartyRecord) -> usize {
         let id = self.node(
             format!("cl:party/{}", p.id),
             NodeKind::Agent,
             p.name.clone(),
         );
-        if let Some(n) = self.nodes.get_mut(&id) {
+        if let Some((_, n)) = self.nodes.get_index_mut(id) {
             n.prov_type = Some(if p.is_person() {
                 "prov:Person"
             } else {
@@ -146,41 +163,41 @@ impl Graph {
         id
     }
 
-    fn actor(&mut self, name: &str) -> String {
+    fn actor(&mut self, name: &str) -> usize {
         let id = self.node(
             format!("cl:actor/{}", local(name)),
             NodeKind::Agent,
             name.to_string(),
         );
-        if let Some(n) = self.nodes.get_mut(&id) {
+        if let Some((_, n)) = self.nodes.get_index_mut(id) {
             n.prov_type = Some("prov:Person");
         }
         id
     }
 
-    fn source(&mut self, s: &SourceRecord) -> String {
+    fn source(&mut self, s: &SourceRecord) -> usize {
         let label = match &s.title {
             Some(t) => format!("{t} ({}@{})", s.document, s.version),
             None => format!("{}@{}", s.document, s.version),
         };
         let id = self.node(format!("cl:source/{}", s.sha256), NodeKind::Entity, label);
         let entry = self.entry(s.seq, "source.add", &s.captured_at);
-        self.edge(Relation::WasGeneratedBy, &id, &entry);
+        self.edge(Relation::WasGeneratedBy, id, entry);
         id
     }
 
-    fn entry(&mut self, seq: i64, kind: &str, time: &str) -> String {
+    fn entry(&mut self, seq: i64, kind: &str, time: &str) -> usize {
         let id = self.node(
             format!("cl:entry/{seq}"),
             NodeKind::Activity,
             format!("#{seq} {kind}"),
         );
-        if let Some(n) = self.nodes.get_mut(&id) {
+        if let Some((_, n)) = self.nodes.get_index_mut(id) {
             n.time.get_or_insert_with(|| time.to_string());
         }
         if let Some(actor) = self.recorders.get(&seq).cloned() {
             let agent = self.actor(&actor);
-            self.edge(Relation::WasAssociatedWith, &id, &agent);
+            self.edge(Relation::WasAssociatedWith, id, agent);
         }
         id
     }
@@ -211,10 +228,9 @@ pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord
             if g.recorders.insert(e.seq, e.actor.clone()).is_none() {
                 // An entry a claim before this one reached without its recorder (the
                 // evidence of a status): associate it now.
-                let id = format!("cl:entry/{}", e.seq);
-                if g.nodes.contains_key(&id) {
+                if let Some(id) = g.nodes.get_index_of(&format!("cl:entry/{}", e.seq)) {
                     let agent = g.actor(&e.actor);
-                    g.edge(Relation::WasAssociatedWith, &id, &agent);
+                    g.edge(Relation::WasAssociatedWith, id, agent);
                 }
             }
         }
@@ -224,10 +240,10 @@ pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord
             format!("{}: {}", c.id, c.statement),
         );
         let claimant = g.party(&c.claimant);
-        g.edge(Relation::WasAttributedTo, &claim, &claimant);
+        g.edge(Relation::WasAttributedTo, claim, claimant);
         let added = g.entry(c.seq, "claim.add", &c.recorded);
-        g.edge(Relation::WasGeneratedBy, &claim, &added);
-        let mut last = claim.clone();
+        g.edge(Relation::WasGeneratedBy, claim, added);
+        let mut last = claim;
         for (i, p) in c.via.iter().enumerate() {
             let hop = g.node(
                 format!("cl:claim/{}/via/{}", c.id, i + 1),
@@ -235,9 +251,9 @@ pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord
                 format!("{} as relayed by {}", c.id, p.name),
             );
             let conduit = g.party(p);
-            g.edge(Relation::WasDerivedFrom, &hop, &last);
-            g.edge(Relation::WasAttributedTo, &hop, &conduit);
-            g.edge(Relation::WasGeneratedBy, &hop, &added);
+            g.edge(Relation::WasDerivedFrom, hop, last);
+            g.edge(Relation::WasAttributedTo, hop, conduit);
+            g.edge(Relation::WasGeneratedBy, hop, added);
             last = hop;
         }
         for a in &c.appearances {
@@ -247,16 +263,16 @@ pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord
                 format!("“{}”", a.exact),
             );
             let source = g.source(&a.source);
-            g.edge(Relation::WasQuotedFrom, &ap, &source);
-            g.edge(Relation::WasDerivedFrom, &ap, &last);
+            g.edge(Relation::WasQuotedFrom, ap, source);
+            g.edge(Relation::WasDerivedFrom, ap, last);
             let kind = if a.seq == c.seq {
                 "claim.add"
             } else {
                 "claim.cite"
             };
             let entry = g.entry(a.seq, kind, &a.time);
-            g.edge(Relation::WasGeneratedBy, &ap, &entry);
-            g.edge(Relation::Used, &entry, &source);
+            g.edge(Relation::WasGeneratedBy, ap, entry);
+            g.edge(Relation::Used, entry, source);
         }
         for s in &c.history {
             let st = g.node(
@@ -265,15 +281,15 @@ pub fn graph(ledger: &LedgerRecord, claims: impl IntoIterator<Item = ClaimRecord
                 format!("{}: {}", c.id, s.phrase),
             );
             let entry = g.entry(s.seq, "status.set", &s.time);
-            g.edge(Relation::WasGeneratedBy, &st, &entry);
-            g.edge(Relation::Used, &entry, &claim);
+            g.edge(Relation::WasGeneratedBy, st, entry);
+            g.edge(Relation::Used, entry, claim);
             if let Some(by) = &s.by {
                 let party = g.party(by);
-                g.edge(Relation::WasAttributedTo, &st, &party);
+                g.edge(Relation::WasAttributedTo, st, party);
             }
             if let Some(evidence) = &s.evidence {
                 let source = g.source(evidence);
-                g.edge(Relation::Used, &entry, &source);
+                g.edge(Relation::Used, entry, source);
             }
         }
     }
@@ -294,7 +310,8 @@ pub fn write_json(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
         ("agent", NodeKind::Agent),
         ("entity", NodeKind::Entity),
     ] {
-        let mut nodes = g.nodes.iter().filter(|(_, n)| n.kind == kind).peekable();
+        let sorted = g.sorted_nodes();
+        let mut nodes = sorted.iter().filter(|(_, n)| n.kind == kind).peekable();
         if nodes.peek().is_none() {
             continue;
         }
@@ -331,8 +348,8 @@ pub fn write_json(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
             let (relation, from, to) = &g.edges[i];
             let (a, b) = relation.ends();
             let mut attrs = Map::new();
-            attrs.insert(a.into(), json!(from));
-            attrs.insert(b.into(), json!(to));
+            attrs.insert(a.into(), json!(g.name(*from)));
+            attrs.insert(b.into(), json!(g.name(*to)));
             if *relation == Relation::WasQuotedFrom {
                 attrs.insert("prov:type".into(), qualified("prov:Quotation"));
             }
@@ -371,7 +388,7 @@ pub fn dot(g: &Graph) -> String {
     let mut out = String::from(
         "digraph prov {\n  rankdir=BT;\n  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n  edge [fontname=\"Helvetica\", fontsize=8];\n",
     );
-    for (id, n) in &g.nodes {
+    for (id, n) in g.sorted_nodes() {
         let style = match n.kind {
             NodeKind::Entity => "shape=ellipse, fillcolor=\"#FFFC87\"",
             NodeKind::Agent => "shape=house, fillcolor=\"#FED37F\"",
@@ -386,8 +403,8 @@ pub fn dot(g: &Graph) -> String {
     for (relation, from, to) in &g.edges {
         out += &format!(
             "  {} -> {} [label={}];\n",
-            dot_string(from, usize::MAX),
-            dot_string(to, usize::MAX),
+            dot_string(g.name(*from), usize::MAX),
+            dot_string(g.name(*to), usize::MAX),
             dot_string(relation.label(), usize::MAX)
         );
     }
