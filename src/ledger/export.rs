@@ -165,7 +165,7 @@ const TEXT_CACHE_BYTES: usize = 64 << 20;
 
 /// Source texts already read, so that a source quoted by many claims is read (and indexed)
 /// once; bounded by [`TEXT_CACHE_BYTES`], so that an export of claims quoting thousands of
-/// long sources does not hold them all.
+/// long sources does not hold them all (past it, texts are dropped one by one).
 #[derive(Default)]
 struct TextCache {
     texts: std::collections::HashMap<String, Positions>,
@@ -184,11 +184,18 @@ impl TextCache {
                     String::from_utf8(bytes).unwrap_or_default()
                 }
             };
-            if self.bytes + text.len() > TEXT_CACHE_BYTES {
-                self.texts.clear();
-                self.bytes = 0;
+            // Over budget, some other texts make room (whichever the map gives first):
+            // dropping them all would read a whole working set of sources again.
+            let size = Positions::size_of(&text);
+            while self.bytes + size > TEXT_CACHE_BYTES {
+                let Some(other) = self.texts.keys().next().cloned() else {
+                    break;
+                };
+                if let Some(p) = self.texts.remove(&other) {
+                    self.bytes -= Positions::size_of(&p.text);
+                }
             }
-            self.bytes += text.len();
+            self.bytes += size;
             self.texts.insert(sha256.to_string(), Positions::new(text));
         }
         Ok(&self.texts[sha256])
@@ -220,6 +227,11 @@ impl Positions {
         }
         marks.push((text.len(), utf16));
         Positions { text, marks, chars }
+    }
+
+    /// About how many bytes the positions of `text` take: the text and its marks.
+    fn size_of(text: &str) -> usize {
+        text.len() + (text.len() / MARK_EVERY + 1) * std::mem::size_of::<(usize, usize)>()
     }
 
     /// The byte and UTF-16 offsets of code point `cp` (the end, past the last).
@@ -404,4 +416,33 @@ fn word_cut_back(text: &str, cut: bool) -> String {
         text
     };
     text.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_agree_with_counting_from_the_start() {
+        // ASCII, two-byte, three-byte and astral (two UTF-16 units) characters, past
+        // several marks.
+        let text: String = "aé€🇰x".repeat(MARK_EVERY / 2 + 7);
+        let p = Positions::new(text.clone());
+        let total = text.chars().count();
+        assert_eq!(p.chars, total);
+        for cp in (0..=total + 2)
+            .step_by(3)
+            .chain([MARK_EVERY, MARK_EVERY - 1, total])
+        {
+            let prefix: String = text.chars().take(cp).collect();
+            assert_eq!(
+                p.at(cp),
+                (prefix.len(), prefix.encode_utf16().count()),
+                "code point {cp}"
+            );
+        }
+        let slice: String = text.chars().skip(250).take(20).collect();
+        assert_eq!(p.slice(250, 270), slice);
+        assert_eq!(p.slice(270, 250), "");
+    }
 }

@@ -93,3 +93,35 @@ fn a_claims_entries_are_found_by_index_lookups_alone() {
         "{plan}"
     );
 }
+
+#[test]
+fn a_cached_statement_is_not_prepared_again_for_each_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = super::Store::create(
+        &dir.path().join("ledger.db"),
+        "2026-01-01T00:00:00.000Z",
+        "test",
+        crate::journal::Event::LedgerInit {
+            origin: "test.example/plans".into(),
+            software: "test".into(),
+        },
+    )
+    .unwrap();
+    // Reads an export runs for every claim: a join, and an ORDER BY beside the binding.
+    for sql in [
+        "SELECT e.seq, p.id, p.name, p.kind FROM status_events e
+         JOIN parties p ON p.id = e.party_id WHERE e.claim_id = ?1 ORDER BY e.seq",
+        "SELECT seq FROM appearances WHERE claim_id = ?1 ORDER BY id",
+    ] {
+        for claim in ["C1", "C2", "C3"] {
+            let mut stmt = store.conn.prepare_cached(sql).unwrap();
+            let rows = stmt.query_map([claim], |r| r.get::<_, i64>(0)).unwrap();
+            assert_eq!(rows.count(), 0);
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{sql}"
+            );
+        }
+    }
+}
