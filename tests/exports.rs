@@ -535,3 +535,41 @@ fn prov_svg_without_graphviz_says_how_to_install_it() {
     assert!(stderr.contains("apt-get install graphviz"), "{stderr}");
     assert!(!sb.dir.path().join("g.svg").exists());
 }
+
+#[test]
+fn claimreview_names_ten_claims_without_a_status_then_counts_the_rest() {
+    let sb = Sandbox::new();
+    let text: String = (1..=13)
+        .map(|k| format!("Report {k} said the ferry left late. "))
+        .collect();
+    let src = sb.json(&["source", "add", &sb.file("log.txt", &text)])["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for k in 1..=13 {
+        sb.ok(&[
+            "claim",
+            "add",
+            "--source",
+            &src,
+            "--claimant",
+            "the harbour office",
+            "--quote",
+            &format!("Report {k} said the ferry left late"),
+        ]);
+    }
+    sb.ok(&["status", "set", "C13", "confirmed"]);
+    let (doc, stderr) = claimreview(&sb, &[]);
+    assert_eq!(doc.as_array().unwrap().len(), 1, "{doc}");
+    let named: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("has no status yet"))
+        .collect();
+    assert_eq!(named.len(), 10, "{stderr}");
+    assert!(named[0].contains("C1 has no status yet"), "{stderr}");
+    assert!(
+        stderr.contains("and 2 more claims with no status yet"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("C11 has no status yet"), "{stderr}");
+}

@@ -93,6 +93,9 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// How many warnings of one kind `export claimreview` shows before it counts the rest.
+const WARNINGS_SHOWN: usize = 10;
+
 /// The claims named, or all of them.
 pub(super) fn selection(claims: &[String]) -> Selection {
     if claims.is_empty() {
@@ -279,17 +282,39 @@ fn claimreview_run(args: ClaimReviewArgs, ctx: &Ctx) -> anyhow::Result<ExitCode>
         name: args.publisher.trim().to_string(),
         site: args.site,
     };
+    // The first few warnings of each kind, then a count: a ledger of a million claims has
+    // half a million without a status.
+    let (mut no_status, mut long) = (0usize, 0usize);
+    let mut warn = |w: claimreview::Warning| {
+        let seen = match w {
+            claimreview::Warning::NoStatus(_) => &mut no_status,
+            claimreview::Warning::Long { .. } => &mut long,
+        };
+        *seen += 1;
+        if *seen <= WARNINGS_SHOWN {
+            ctx.warn(&terminal(&w.to_string()));
+        }
+    };
     stream_out(
         ctx,
         args.out.as_deref(),
         true,
         &mut records,
-        |out, claims| {
-            claimreview::write(out, claims, &publisher, args.feed, |w| {
-                ctx.warn(&terminal(&w))
-            })
-        },
+        |out, claims| claimreview::write(out, claims, &publisher, args.feed, &mut warn),
     )?;
+    if no_status > WARNINGS_SHOWN {
+        ctx.warn(&format!(
+            "and {} more claims with no status yet, so without a ClaimReview (`claimledger list --status unverified` lists them)",
+            no_status - WARNINGS_SHOWN
+        ));
+    }
+    if long > WARNINGS_SHOWN {
+        ctx.warn(&format!(
+            "and {} more statements longer than the {} characters Google shows",
+            long - WARNINGS_SHOWN,
+            claimreview::CLAIM_REVIEWED_MAX
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -39,16 +39,44 @@ pub fn review_url(site: &str, claim: &str) -> String {
     format!("{}/claims/{claim}", site.trim_end_matches('/'))
 }
 
+/// What is worth telling about an export of ClaimReviews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// The claim has no status yet, so it has no ClaimReview.
+    NoStatus(String),
+    /// The statement is longer than Google shows of `claimReviewed`.
+    Long {
+        /// The claim.
+        claim: String,
+        /// Its length in characters.
+        length: usize,
+    },
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::NoStatus(id) => write!(
+                f,
+                "{id} has no status yet, so it has no ClaimReview (set one with `claimledger status set {id}`)"
+            ),
+            Warning::Long { claim, length } => write!(
+                f,
+                "{claim}: claimReviewed is {length} characters; Google shows at most {CLAIM_REVIEWED_MAX}"
+            ),
+        }
+    }
+}
+
 /// Writes the ClaimReviews of `claims` as a pretty-printed JSON array, or as a `DataFeed`
 /// when `feed`, one claim at a time, and a final line break. `warn` hears what is worth
-/// showing (claims without a status, statements longer than Google shows). Returns how
-/// many reviews were written.
+/// telling, claim by claim. Returns how many reviews were written.
 pub fn write(
     out: &mut dyn Write,
     claims: impl IntoIterator<Item = ClaimRecord>,
     publisher: &Publisher,
     feed: bool,
-    mut warn: impl FnMut(String),
+    mut warn: impl FnMut(Warning),
 ) -> io::Result<usize> {
     // A feed's keys in serde_json's (sorted) order: the elements come before
     // `dateModified`, which is the latest status time among them.
@@ -65,18 +93,15 @@ pub fn write(
     let mut modified: Option<String> = None;
     for c in claims {
         let Some(mut review) = review(&c, publisher) else {
-            warn(format!(
-                "{} has no status yet, so it has no ClaimReview (set one with `claimledger status set {}`)",
-                c.id, c.id
-            ));
+            warn(Warning::NoStatus(c.id));
             continue;
         };
         let length = c.statement.chars().count();
         if length > CLAIM_REVIEWED_MAX {
-            warn(format!(
-                "{}: claimReviewed is {length} characters; Google shows at most {CLAIM_REVIEWED_MAX}",
-                c.id
-            ));
+            warn(Warning::Long {
+                claim: c.id.clone(),
+                length,
+            });
         }
         if let Some(latest) = c.latest()
             && modified.as_deref().is_none_or(|m| latest.time.as_str() > m)
