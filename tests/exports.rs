@@ -573,3 +573,90 @@ fn claimreview_names_ten_claims_without_a_status_then_counts_the_rest() {
     );
     assert!(!stderr.contains("C11 has no status yet"), "{stderr}");
 }
+
+#[test]
+fn an_export_that_fails_part_way_keeps_the_old_file_and_prints_no_whole_document() {
+    let sb = Sandbox::new();
+    let first = sb.add_source(
+        "first.txt",
+        "The mayor said the bridge would reopen in May.\n",
+    );
+    let second = sb.add_source(
+        "second.txt",
+        "The council said the bridge would stay shut.\n",
+    );
+    for (source, quote) in [
+        (&first, "the bridge would reopen in May"),
+        (&second, "the bridge would stay shut"),
+    ] {
+        sb.ok(&[
+            "claim",
+            "add",
+            "--source",
+            source,
+            "--claimant",
+            "the mayor",
+            "--quote",
+            quote,
+        ]);
+    }
+    sb.ok(&["status", "set", "C1", "confirmed"]);
+    sb.ok(&["status", "set", "C2", "false"]);
+    // The second claim's source bytes go missing: C1 reads, C2 does not.
+    sb.sql()
+        .execute_batch(&format!(
+            "DELETE FROM blob_chunks WHERE blob_id = (SELECT id FROM blobs WHERE sha256 = '{second}');
+             DELETE FROM blobs WHERE sha256 = '{second}';"
+        ))
+        .unwrap();
+
+    let out = sb.file("reviews.json", "the reviews published yesterday\n");
+    let args = [
+        "export",
+        "claimreview",
+        "--publisher",
+        "Keswin Fact Desk",
+        "--site",
+        "https://factdesk.example",
+        "--out",
+        &out,
+    ];
+    let run = sb.cmd(&args).output().unwrap();
+    assert!(!run.status.success(), "{run:?}");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("error:"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the reviews published yesterday\n",
+        "a failed export must leave the file it would have replaced"
+    );
+    let left: Vec<_> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".claimledger-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+
+    // On stdout, what was written before the failure is not closed into a document that
+    // looks whole.
+    for args in [
+        vec!["export", "annotations"],
+        vec![
+            "export",
+            "claimreview",
+            "--publisher",
+            "Keswin Fact Desk",
+            "--site",
+            "https://factdesk.example",
+        ],
+    ] {
+        let run = sb.cmd(&args).output().unwrap();
+        assert!(!run.status.success(), "{args:?}");
+        assert!(
+            serde_json::from_slice::<Value>(&run.stdout).is_err(),
+            "{args:?} printed a whole document: {}",
+            String::from_utf8_lossy(&run.stdout)
+        );
+    }
+}

@@ -128,11 +128,12 @@ pub(super) fn write_out(
     }
 }
 
-/// Writes an export as `write` produces it, piece by piece: to `out` (created or
-/// truncated; removed again if the export fails part way), or to standard output (`json`:
-/// serialized JSON, each piece through [`safe::json`] so no raw control character reaches
-/// a terminal). `write` reads the claims' records from `records` as it writes them; the
-/// first error reading one ends the export with that error.
+/// Writes an export as `write` produces it, piece by piece: to `out` (a new file beside it,
+/// renamed over it once complete, so a failed export leaves what was there), or to standard
+/// output (`json`: serialized JSON, each piece through [`safe::json`] so no raw control
+/// character reaches a terminal). `write` reads the claims' records from `records` as it
+/// writes them; the first error reading one stops the output where it is (a document left
+/// unfinished, not closed as if whole) and ends the export with that error.
 pub(super) fn stream_out<T>(
     ctx: &Ctx,
     out: Option<&Path>,
@@ -146,31 +147,24 @@ pub(super) fn stream_out<T>(
         )
         .into());
     }
+    let stop = records.stop.clone();
     let result = match out {
         None => {
-            let mut sink = super::safe::Terminal::stdout(json);
+            let mut sink = Stoppable {
+                out: super::safe::Terminal::stdout(json),
+                stop,
+            };
             write(&mut sink, records)
                 .and_then(|t| sink.flush().map(|()| t))
                 .map_err(|e| anyhow::Error::from(Error::Output(e)))
         }
-        Some(path) => {
-            let written = std::fs::File::create(path).and_then(|file| {
-                let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
-                let t = write(&mut file, records)?;
-                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                Ok(t)
-            });
-            if written.is_err() || records.failed.is_some() {
-                let _ = std::fs::remove_file(path);
+        Some(path) => write_file(path, stop, |file| write(file, records)).map_err(|source| {
+            Error::WriteFile {
+                path: path.to_path_buf(),
+                source,
             }
-            written.map_err(|source| {
-                Error::WriteFile {
-                    path: path.to_path_buf(),
-                    source,
-                }
-                .into()
-            })
-        }
+            .into()
+        }),
     };
     records.finish()?;
     let t = result?;
@@ -180,11 +174,66 @@ pub(super) fn stream_out<T>(
     Ok(t)
 }
 
+/// Writes a file by way of a temporary one in the same folder, renamed over `path` once
+/// `write` succeeded and the bytes are on disk; on failure (or once `stop` is set) the
+/// temporary file is removed and `path` keeps what it held.
+fn write_file<T>(
+    path: &Path,
+    stop: std::rc::Rc<std::cell::Cell<bool>>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".claimledger-")
+        .suffix(".part")
+        // As File::create: 0666 less the umask.
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
+    let mut file = Stoppable {
+        out: std::io::BufWriter::with_capacity(1 << 16, temp),
+        stop,
+    };
+    let t = write(&mut file)?;
+    if file.stop.get() {
+        return Err(std::io::Error::other("the export stopped"));
+    }
+    let temp = file.out.into_inner().map_err(|e| e.into_error())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(t)
+}
+
+/// A writer that refuses to go on once its records failed, so that no document is closed
+/// as if it were whole.
+struct Stoppable<W> {
+    out: W,
+    stop: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<W: Write> Write for Stoppable<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stop.get() {
+            return Err(std::io::Error::other("the export stopped"));
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// An export's records as the formats take them: plain [`ClaimRecord`]s, each counted on
-/// a progress bar. The first error ends the iteration; [`Records::finish`] returns it.
+/// a progress bar. The first error ends the iteration (and stops the output, see
+/// [`Stoppable`]); [`Records::finish`] returns it.
 pub(super) struct Records<'l> {
     records: crate::ledger::ExportRecords<'l>,
     failed: Option<Error>,
+    stop: std::rc::Rc<std::cell::Cell<bool>>,
     bar: ProgressBar,
 }
 
@@ -200,6 +249,7 @@ impl<'l> Records<'l> {
         Records {
             records,
             failed: None,
+            stop: Default::default(),
             bar,
         }
     }
@@ -235,6 +285,7 @@ impl Iterator for Records<'_> {
             }
             Err(e) => {
                 self.failed = Some(e);
+                self.stop.set(true);
                 None
             }
         }

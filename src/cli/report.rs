@@ -71,12 +71,22 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         generated: crate::dates::now(),
         filters: args.filters.describe(),
     };
+    // A template that fails is a bug to report as such, not as a file that could not be
+    // written (the file is not replaced either way).
+    let mut failed_render = None;
     let shown = stream_out(ctx, Some(&args.out), false, &mut records, |out, claims| {
         report::write(out, &about, claims, checkpoint.as_ref(), &options).map_err(|e| match e {
             report::ReportError::Io(e) => e,
-            other => std::io::Error::other(other),
+            other => {
+                failed_render = Some(other);
+                std::io::Error::other("the report could not be rendered")
+            }
         })
-    })?;
+    });
+    if let Some(e) = failed_render {
+        return Err(e.into());
+    }
+    let shown = shown?;
     if ctx.quiet {
         return Ok(ExitCode::SUCCESS);
     }
