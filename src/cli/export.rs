@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Ctx;
 use super::safe::terminal;
@@ -240,7 +240,7 @@ pub(super) struct Records<'l> {
 impl<'l> Records<'l> {
     /// The records, with a progress bar on stderr (a terminal only, and not with --quiet).
     pub(super) fn new(records: crate::ledger::ExportRecords<'l>, ctx: &Ctx) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(records.len() as u64), progress_target(ctx));
+        let bar = ProgressBar::with_draw_target(Some(records.len() as u64), ctx.progress_target());
         bar.set_style(
             ProgressStyle::with_template("exporting [{bar:30}] {pos}/{len} claims {eta}")
                 .expect("a valid template")
@@ -289,15 +289,6 @@ impl Iterator for Records<'_> {
                 None
             }
         }
-    }
-}
-
-/// Progress on stderr, unless --quiet (indicatif draws only on a terminal).
-pub(super) fn progress_target(ctx: &Ctx) -> ProgressDrawTarget {
-    if ctx.quiet {
-        ProgressDrawTarget::hidden()
-    } else {
-        ProgressDrawTarget::stderr()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::safe::terminal;
 use super::{Ctx, Format};
@@ -170,14 +170,7 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             |n| n.to_string_lossy().into_owned(),
         )
     };
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if ctx.quiet {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        },
-    );
+    let bar = ProgressBar::with_draw_target(None, ctx.progress_target());
     bar.set_style(
         ProgressStyle::with_template("importing [{bar:30}] {bytes}/{total_bytes} {eta}")
             .expect("a valid template")

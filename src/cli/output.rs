@@ -289,6 +289,16 @@ impl Ctx {
         }
     }
 
+    /// Where a progress bar draws: stderr (indicatif draws only when it is a terminal),
+    /// nowhere with --quiet.
+    pub fn progress_target(&self) -> indicatif::ProgressDrawTarget {
+        if self.quiet {
+            indicatif::ProgressDrawTarget::hidden()
+        } else {
+            indicatif::ProgressDrawTarget::stderr()
+        }
+    }
+
     /// A warning on stderr (always shown).
     pub fn warn(&self, text: &str) {
         self.message(&format!("{} {text}", self.paint_err("warning:", "33")));

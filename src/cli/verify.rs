@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::checkpoint::read_text;
 use super::{Ctx, Format};
@@ -51,7 +51,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let mut store = Store::open(&ctx.db).map_err(damaged_fails)?;
-    let bar = ProgressBar::with_draw_target(None, target(ctx));
+    let bar = ProgressBar::with_draw_target(None, ctx.progress_target());
     let mut progress = |p: Progress| match p {
         Progress::Stage(name, total) => {
             bar.set_position(0);
@@ -141,14 +141,5 @@ fn damaged_fails(e: Error) -> Error {
     match e {
         Error::Damaged { .. } => Error::CheckFailed(e.to_string()),
         other => other,
-    }
-}
-
-/// Progress on stderr when it is a terminal (indicatif hides itself otherwise); none with -q.
-fn target(ctx: &Ctx) -> ProgressDrawTarget {
-    if ctx.quiet {
-        ProgressDrawTarget::hidden()
-    } else {
-        ProgressDrawTarget::stderr()
     }
 }

@@ -109,7 +109,7 @@ pub fn write(
             modified = Some(latest.time.clone());
         }
         if !feed {
-            review.insert("@context".into(), json!("https://schema.org"));
+            with_context(&mut review);
         }
         reviews.element(out, &review)?;
     }
@@ -125,6 +125,12 @@ pub fn write(
     }
     out.write_all(b"\n")?;
     Ok(written)
+}
+
+/// Marks a review as a document of its own (`@context`), as a JSON array of reviews and
+/// the report's JSON-LD hold them; a `DataFeed` carries the context once for all.
+pub fn with_context(review: &mut Map<String, Value>) {
+    review.insert("@context".into(), json!("https://schema.org"));
 }
 
 /// One claim's ClaimReview (without `@context`), or None if it has no status yet.

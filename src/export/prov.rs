@@ -305,12 +305,12 @@ fn qualified(name: &str) -> Value {
 /// break. Relations are named `_:r1`, `_:r2`, ... in the order found.
 pub fn write_json(out: &mut dyn Write, g: &Graph) -> io::Result<()> {
     let mut doc = Open::object(0);
+    let sorted = g.sorted_nodes();
     for (key, kind) in [
         ("activity", NodeKind::Activity),
         ("agent", NodeKind::Agent),
         ("entity", NodeKind::Entity),
     ] {
-        let sorted = g.sorted_nodes();
         let mut nodes = sorted.iter().filter(|(_, n)| n.kind == kind).peekable();
         if nodes.peek().is_none() {
             continue;

@@ -35,7 +35,8 @@ impl Ledger {
                 let mut seen = std::collections::HashSet::new();
                 let mut out = Vec::new();
                 for id in ids {
-                    let core = tx.claim(claim::parse_id(id)?, id)?;
+                    let number = claim::parse_id(id)?;
+                    let core = tx.claim(number, id)?;
                     // A withdrawn claim was logged by mistake: it is not published,
                     // not even when named.
                     if core.withdrawn_seq.is_some() {
@@ -44,7 +45,6 @@ impl Ledger {
                             action: "export or report",
                         });
                     }
-                    let number = claim::parse_id(&core.id)?;
                     if seen.insert(number) {
                         out.push(number);
                     }
@@ -160,7 +160,7 @@ impl SourceCache {
     }
 }
 
-/// Most bytes of source text [`TextCache`] keeps before it starts afresh.
+/// Most bytes of source text (and its marks) [`TextCache`] keeps.
 const TEXT_CACHE_BYTES: usize = 64 << 20;
 
 /// Source texts already read, so that a source quoted by many claims is read (and indexed)

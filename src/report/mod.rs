@@ -4,8 +4,8 @@
 //!
 //! - The page is rendered by minijinja from the parts in `templates/report/` with HTML
 //!   auto-escaping on, so every piece of stored text (article text, names, notes) reaches
-//!   the page as text, never as markup. The only value marked safe is the JSON-LD, which is
-//!   serialized here with `<`, `>` and `&` (and U+2028/U+2029) written as `\u` escapes, so
+//!   the page as text, never as markup. The only text written around the templates is the
+//!   JSON-LD, which is serialized here with `<`, `>` and `&` (and U+2028/U+2029) written as `\u` escapes, so
 //!   no string in it can close the `<script>` element that holds it.
 //! - Nothing is fetched: styles are inline, there are no images, fonts or scripts to load
 //!   (the one `<script>` is JSON-LD data, which browsers do not run). Links to sources are
@@ -276,7 +276,7 @@ pub fn write(
     let mut reviews = Open::array(0);
     for c in claims {
         if let Some(mut review) = claimreview::review(&c, &options.publisher) {
-            review.insert("@context".into(), serde_json::json!("https://schema.org"));
+            claimreview::with_context(&mut review);
             reviews.element(&mut ScriptJson(out), &review)?;
         }
         match page

@@ -43,8 +43,8 @@ pub const CACHE_MIB: i64 = 64;
 /// for sources at a quarter of the cost per touched page. Existing ledgers keep theirs.
 pub const PAGE_SIZE: i64 = 16384;
 
-/// Prepared statements a connection keeps (rusqlite's default is 16): an export reads
-/// about a dozen per claim, and re-parsing them was a quarter of its time.
+/// Prepared statements a connection keeps (rusqlite's default is 16): an export runs about
+/// fifteen statements per claim, which beside its other reads would evict one another.
 pub const STATEMENT_CACHE: usize = 64;
 
 /// Sets the page cache of a ledger connection (bounded: memory stays flat in batch size),
@@ -54,8 +54,8 @@ pub const STATEMENT_CACHE: usize = 64;
 /// join or an `ORDER BY` beside `claim_id = ?1` is enough) to be prepared again when its
 /// bindings are cleared, and rusqlite clears them whenever a cached statement goes back to
 /// the cache: every cached read of an export was parsed and planned again for every claim
-/// (a fifth of its time). A ledger has no `ANALYZE` statistics, so the plan never depended on
-/// the value anyway.
+/// (`export claimreview` of 100,000 claims: 10.8 s, 3.4 s with the guarantee). A ledger has
+/// no `ANALYZE` statistics, so the plan never depended on the value anyway.
 pub(super) fn tune(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -CACHE_MIB * 1024)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
