@@ -1,4 +1,4 @@
--- claimledger schema, version 13.
+-- claimledger schema, version 14.
 --
 -- This file is the whole schema. `claimledger init` applies it to a new ledger; later
 -- versions of the schema are reached by numbered migrations keyed on PRAGMA user_version
@@ -20,7 +20,7 @@
 -- shell), which are two or more per entry.
 
 PRAGMA application_id = 1129071948; -- 0x434C454C, "CLEL"
-PRAGMA user_version = 13;
+PRAGMA user_version = 14;
 
 -- ---------------------------------------------------------------- the record
 
@@ -272,12 +272,14 @@ CREATE INDEX claim_imports_by_external_id ON claim_imports (external_id);
 CREATE INDEX claim_imports_by_url ON claim_imports (url);
 
 -- Full-text search (SQLite FTS5) over each claim's statement and quotes; rowid = the
--- claim's number. Derived like every table here: written by the projection.
+-- claim's number. Derived like every table here: written by the projection. No per-row
+-- token counts (`columnsize = 0`): they serve only ranking, which nothing here does.
 CREATE VIRTUAL TABLE claim_search USING fts5 (
     claim_id UNINDEXED,
     statement,
     quotes,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    columnsize = 0
 );
 
 -- ---------------------------------------------------------------- corrections

@@ -588,3 +588,91 @@ fn full_text_index_edits_fail_verify() {
         check_fails(&db, table, edit);
     }
 }
+
+/// `verify` replays the full-text index as plain rows (it does not tokenize again): the
+/// rows are compared with the index's content, its settings with a fresh index's, and a
+/// table the schema does not have (version 13's per-row token counts) is named.
+#[test]
+fn full_text_settings_and_a_sizes_table_are_checked_without_tokenizing() {
+    let (_dir, db) = copy();
+    tamper(&db)
+        .execute_batch("INSERT INTO claim_search_config (k, v) VALUES ('automerge', 2)")
+        .unwrap();
+    let (code, stdout) = verify(&db);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains(
+            "table claim_search_config: row k=\"automerge\" is not backed by any journal entry"
+        ),
+        "{stdout}"
+    );
+
+    let (_dir, db) = copy();
+    tamper(&db)
+        .execute_batch(
+            "CREATE TABLE claim_search_docsize (id INTEGER PRIMARY KEY, sz BLOB);
+             INSERT INTO claim_search_docsize SELECT rowid, x'000707' FROM claim_search;",
+        )
+        .unwrap();
+    let (code, stdout) = verify(&db);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("table claim_search_docsize: is not part of the schema"),
+        "{stdout}"
+    );
+}
+
+/// Version 13 -> 14 rebuilds the full-text index without its token-count table: the same
+/// claims match the same words, and the ledger verifies.
+#[test]
+fn a_version_13_search_index_becomes_one_without_sizes_and_finds_the_same_claims() {
+    let (_dir, db) = copy();
+    let search = |db: &Path, words: &str| -> String {
+        let out = assert_cmd::Command::cargo_bin("claimledger")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .env_remove("CLAIMLEDGER_DB")
+            .args(["--db"])
+            .arg(db)
+            .args(["list", "--search", words, "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let before = search(&db, "civilians");
+    assert!(
+        before.contains("\"id\"") && !before.contains("fighters"),
+        "one claim of the fixture is about civilians: {before}"
+    );
+    {
+        let conn = tamper(&db);
+        common::downgrade(&conn, 13);
+        let sizes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'claim_search_docsize'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sizes, 1, "version 13 keeps token counts");
+    }
+    assert_eq!(search(&db, "civilians"), before);
+    let conn = tamper(&db);
+    let (version, sizes): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_master WHERE name = 'claim_search_docsize')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, sizes), (14, 0));
+    drop(conn);
+    let (code, stdout) = verify(&db);
+    assert_eq!(code, 0, "{stdout}");
+}

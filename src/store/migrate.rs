@@ -13,7 +13,7 @@ use crate::error::Result;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The schema version this binary writes and understands.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// `PRAGMA application_id` of every ledger ("CLEL").
 pub const APPLICATION_ID: i64 = 0x434C_454C;
@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/012-users.sql"),
     MERKLE_BLOBS,
     include_str!("../../migrations/014-lookups.sql"),
+    include_str!("../../migrations/015-search-sizes.sql"),
 ];
 
 /// The version 12 migration: the Merkle tree's hashes as BLOBs (run first, see [`upgrade`]).

@@ -11,9 +11,10 @@
 //!    must be the ledger's, its root the recomputed root at its size, and a signed one must
 //!    verify with the key stored beside it. With `--checkpoint FILE`, an older published
 //!    checkpoint must be a prefix of today's tree (a consistency proof is made and checked).
-//! 4. **Derived tables**: the journal is replayed into an empty schema (in a private
-//!    temporary database) by the same projection that wrote the ledger, and every derived
-//!    table is compared row by row, by primary key, column by column.
+//! 4. **Derived tables**: the journal is replayed into an empty schema (in a temporary
+//!    database) by the same projection that wrote the ledger, and every derived table is
+//!    compared row by row, by primary key, column by column (the full-text index by its
+//!    content rows and settings; its inverted index is SQLite's check 7).
 //! 5. **Sources**: every source in the journal has stored bytes whose chunks are numbered
 //!    from 0 without gaps, whose size is the recorded size and (unless `--quick`) whose
 //!    SHA-256 is the source's name; stored bytes no source refers to are reported too.
@@ -26,11 +27,12 @@
 //! this one reads, parses and hashes the entries, checks each payload's canonical form
 //! (`canonical::try_to_vec`, no JSON tree) and compares each Merkle subtree with its
 //! stored node as it completes (src/store/verify_merkle.rs: memory flat in the journal's
-//! length); a second replays the entries it is sent, in batches, into a private temporary
-//! database (src/store/replay.rs); a third runs SQLite's own checks on a connection of its
-//! own that sees the same ledger (src/store/verify_sqlite.rs). Tables are then compared as
-//! two sorted streams (merge by primary key), and appearances are re-checked in source
-//! order, each source's text read once. Differences are capped per table so one broken
+//! length); a second replays the entries it is sent, in batches, into a temporary database
+//! (src/store/replay.rs); a third runs SQLite's own checks on a connection of its own that
+//! sees the same ledger (src/store/verify_sqlite.rs). Tables are then compared as two
+//! sorted streams (merge by primary key) while, on that third connection and a second one
+//! to the replayed tables, appearances are re-checked in source order on another thread,
+//! each source's text read once (when there is no third connection, one after the other). Differences are capped per table so one broken
 //! column does not bury the rest. A report is data: the command prints one problem per line
 //! on stdout.
 
@@ -61,6 +63,24 @@ pub const RECORD_TABLES: &[&str] = &[
     "derived_texts",
     "users",
 ];
+
+/// The tables of a ledger that `verify` compares or checks: all but SQLite's own, a
+/// full-text index's inverted index (`_data`, `_idx`: their bytes depend on the order of
+/// writes, and SQLite's integrity_check proves them consistent with the index's content)
+/// and Litestream's bookkeeping (`_litestream_*`, README's Team use: not ours).
+pub(crate) fn derived_and_record_tables(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\'
+             AND NOT EXISTS (SELECT 1 FROM sqlite_master v
+                 WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
+                 AND (t.name = v.name || '_data' OR t.name = v.name || '_idx'))
+             ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
 
 /// Most differences reported per table (or per kind of check) before summing up the rest.
 const MAX_PER_TABLE: usize = 10;
@@ -143,6 +163,8 @@ pub fn verify(
         report: Report::default(),
         tree: Default::default(),
         rebuilt: None,
+        rebuilt_tables: Vec::new(),
+        plain_search: Vec::new(),
         sources: Vec::new(),
         origin: None,
     };
@@ -153,24 +175,39 @@ pub fn verify(
         ))
     });
     streamed?;
-    let replayed = replayed?;
-    for (seq, why) in replayed.refused {
+    let mut replayed = replayed?;
+    for (seq, why) in std::mem::take(&mut replayed.refused) {
         v.problem(
             "journal",
             format!("journal entry #{seq}"),
             format!("cannot be replayed onto the entries before it: {why}"),
         );
     }
-    v.rebuilt = Some(replayed.conn);
     v.checkpoints(options.checkpoint)?;
+    // SQLite's checks are done long before the replay is; their connection (same snapshot)
+    // and a second one to the replayed tables let the appearances be checked on another
+    // core while the tables are compared here.
+    let (sqlite_found, second) = sqlite_checks.finish(v.conn)?;
+    let beside = match (second, replayed.reader()) {
+        (Some(ledger), Ok(reader)) => Some(sources::Appearances::start(ledger, reader)),
+        _ => None,
+    };
+    v.rebuilt_tables = std::mem::take(&mut replayed.tables);
+    v.plain_search = std::mem::take(&mut replayed.plain_search);
+    v.rebuilt = Some(replayed);
     v.tables(progress)?;
     v.sources(options.quick, progress)?;
-    v.appearances(progress)?;
+    match beside {
+        Some(check) => {
+            progress(Progress::Stage("appearances", 0));
+            let (checked, found) = check.finish()?;
+            v.report_appearances(checked, found);
+        }
+        None => v.appearances(progress)?,
+    }
     v.normalized_texts(progress)?;
     super::verify_derived::check(v.conn, &mut v.report)?;
-    progress(Progress::Stage("sqlite checks", 0));
-    let found = sqlite_checks.finish(v.conn)?;
-    v.report.problems.extend(found);
+    v.report.problems.extend(sqlite_found);
     super::verify_schema::check(v.conn, &mut v.report)?;
     Ok(v.report)
 }
@@ -181,7 +218,11 @@ struct Verifier<'c> {
     /// The recomputed Merkle tree, as far as it is kept (src/store/verify_merkle.rs).
     tree: super::verify_merkle::Tree,
     /// The replayed tables, once the journal is through.
-    rebuilt: Option<Connection>,
+    rebuilt: Option<super::replay::Replayed>,
+    /// The schema's tables, as the replay created them.
+    rebuilt_tables: Vec<String>,
+    /// The full-text indexes the replay wrote as plain tables.
+    plain_search: Vec<super::replay::PlainSearch>,
     /// (sha256, size, seq) of every source the journal adds.
     sources: Vec<(String, u64, i64)>,
     /// The origin line of the genesis entry.
@@ -189,6 +230,11 @@ struct Verifier<'c> {
 }
 
 impl Verifier<'_> {
+    /// The replayed tables (once the journal is through).
+    fn replayed(&self) -> &Connection {
+        &self.rebuilt.as_ref().expect("the replay is done").conn
+    }
+
     fn problem(
         &mut self,
         check: &'static str,

@@ -19,8 +19,11 @@ use crate::error::Result;
 
 /// SQLite's checks, running or to be run.
 pub struct Checks {
-    running: Option<JoinHandle<Result<Vec<Problem>>>>,
+    running: Option<JoinHandle<Result<Done>>>,
 }
+
+/// What the checks found, and the connection they ran on.
+type Done = (Vec<Problem>, Connection);
 
 /// The last entry and the schema version, as one connection's snapshot has them.
 fn marker(conn: &Connection) -> rusqlite::Result<(Option<i64>, Option<String>, i64)> {
@@ -58,19 +61,24 @@ impl Checks {
         };
         let second = open().ok().filter(|c| marker(c).ok() == Some(ours.clone()));
         Ok(Checks {
-            running: second.map(|conn| std::thread::spawn(move || run(&conn))),
+            running: second.map(|conn| std::thread::spawn(move || Ok((run(&conn)?, conn)))),
         })
     }
 
-    /// The problems SQLite's checks found (waiting for them, or running them on `main`).
-    pub fn finish(self, main: &Connection) -> Result<Vec<Problem>> {
+    /// The problems SQLite's checks found (waiting for them, or running them on `main`),
+    /// and the second connection they ran on, if they had one: it is still in its read
+    /// transaction, so it sees what `main` sees, for other checks to run beside `main`.
+    pub fn finish(self, main: &Connection) -> Result<(Vec<Problem>, Option<Connection>)> {
         match self.running {
-            Some(handle) => handle.join().unwrap_or_else(|_| {
-                Err(crate::error::Error::CheckFailed(
-                    "the thread of SQLite's checks panicked".into(),
-                ))
-            }),
-            None => run(main),
+            Some(handle) => {
+                let (found, conn) = handle.join().unwrap_or_else(|_| {
+                    Err(crate::error::Error::CheckFailed(
+                        "the thread of SQLite's checks panicked".into(),
+                    ))
+                })?;
+                Ok((found, Some(conn)))
+            }
+            None => Ok((run(main)?, None)),
         }
     }
 }

@@ -276,6 +276,21 @@ pub fn downgrade(conn: &rusqlite::Connection, to: i64) {
              CREATE INDEX appearances_by_source ON appearances (source);
              DROP INDEX parties_by_merged_into;",
         ),
+        (
+            14,
+            "CREATE TEMP TABLE search_rows AS
+                 SELECT rowid AS number, claim_id, statement, quotes FROM claim_search;
+             DROP TABLE claim_search;
+             CREATE VIRTUAL TABLE claim_search USING fts5 (
+                 claim_id UNINDEXED,
+                 statement,
+                 quotes,
+                 tokenize = 'unicode61 remove_diacritics 2'
+             );
+             INSERT INTO claim_search (rowid, claim_id, statement, quotes)
+                 SELECT number, claim_id, statement, quotes FROM search_rows;
+             DROP TABLE search_rows;",
+        ),
     ];
     let current = claimledger::store::migrate::SCHEMA_VERSION;
     assert!(

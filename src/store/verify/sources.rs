@@ -125,72 +125,23 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    /// 6. Appearances and evidence quotes against the stored text.
+    /// Check 6, appearances and evidence quotes against the stored text, on the main
+    /// connection; [`Appearances`] runs the same check on a thread of its own.
     pub(super) fn appearances(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-        // The spans come from the replayed tables, which are exactly what the journal says.
-        let total: i64 = self.rebuilt.as_ref().expect("the replay is done").query_row(
-            "SELECT (SELECT count(*) FROM appearances) + (SELECT count(*) FROM status_events WHERE evidence_exact IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?;
-        progress(Progress::Stage("appearances", total as u64));
-        // One pass in source order, sorted by SQLite (spilling to disk when large), rather
-        // than an index lookup per appearance: each source's text is read once.
-        let mut stmt = self.rebuilt.as_ref().expect("the replay is done").prepare(
-            "SELECT source, what, start, end, exact, prefix, suffix, fragments FROM (
-                SELECT source, 0 AS kind, id, 'appearance ' || id || ' of claim ' || claim_id AS what,
-                       start, end, exact, prefix, suffix, fragments
-                  FROM appearances
-                UNION ALL
-                SELECT evidence, 1, id, 'evidence of status event ' || id || ' of claim ' || claim_id,
-                       evidence_start, evidence_end, evidence_exact, NULL, NULL, NULL
-                  FROM status_events WHERE evidence_exact IS NOT NULL)
-             ORDER BY +source, kind, id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut current: Option<String> = None;
-        let mut text: Option<String> = None;
-        let mut offsets: Vec<usize> = Vec::new();
-        let mut found: Vec<(String, String)> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let sha: String = row.get(0)?;
-            let what: String = row.get(1)?;
-            let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
-            let exact: String = row.get(4)?;
-            let prefix: Option<String> = row.get(5)?;
-            let suffix: Option<String> = row.get(6)?;
-            let fragments: Option<String> = row.get(7)?;
-            if current.as_deref() != Some(sha.as_str()) {
-                text = self.stored_text(&sha)?;
-                offsets = text
-                    .as_ref()
-                    .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect())
-                    .unwrap_or_default();
-                current = Some(sha.clone());
-            }
-            self.report.appearances += 1;
-            progress(Progress::Advance(1));
-            let place = format!("{what} in source {sha}");
-            let Some(text) = &text else {
-                found.push((place, "its source has no stored UTF-8 text".into()));
-                continue;
-            };
-            if let Some(message) = check_span(text, &offsets, start, end, &exact, prefix, suffix) {
-                found.extend(message.into_iter().map(|m| (place.clone(), m)));
-            }
-            if let Some(fragments) = fragments
-                && let Err(why) =
-                    check_fragments(&fragments, start.max(0) as usize, end.max(0) as usize)
-            {
-                found.push((place.clone(), why));
-            }
-        }
-        drop(rows);
-        drop(stmt);
+        let replayed = self.replayed();
+        progress(Progress::Stage("appearances", count_spans(replayed)?));
+        let (checked, found) =
+            check_appearances(self.conn, replayed, &mut || progress(Progress::Advance(1)))?;
+        self.report_appearances(checked, found);
+        Ok(())
+    }
+
+    /// Adds the outcome of check 6 to the report.
+    pub(super) fn report_appearances(&mut self, checked: u64, found: Vec<(String, String)>) {
+        self.report.appearances += checked;
         for (place, message) in found {
             self.problem("appearance", place, message);
         }
-        Ok(())
     }
 
     /// The kept normalized forms of text sources: each must be exactly what the source's
@@ -229,26 +180,130 @@ impl Verifier<'_> {
     }
 
     pub(super) fn stored_text(&self, sha256: &str) -> Result<Option<String>> {
-        if let Some(text) = crate::store::verify_derived::derived_text(self.conn, sha256)? {
-            return Ok(Some(text)); // a web page's quotes are in its derived text
+        stored_text(self.conn, sha256)
+    }
+}
+
+/// Check 6 running on a thread of its own, on second connections to the ledger (seeing the
+/// same snapshot) and to the replayed tables, while the main thread compares the tables.
+pub(super) struct Appearances {
+    running: std::thread::JoinHandle<Result<Found>>,
+}
+
+/// What check 6 found: how many spans it checked, and each problem (place, message).
+type Found = (u64, Vec<(String, String)>);
+
+impl Appearances {
+    /// Starts the check.
+    pub(super) fn start(ledger: Connection, replayed: Connection) -> Appearances {
+        Appearances {
+            running: std::thread::spawn(move || check_appearances(&ledger, &replayed, &mut || {})),
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
-              WHERE b.sha256 = ?1 ORDER BY c.chunk",
-        )?;
-        let mut rows = stmt.query(params![sha256])?;
-        let mut bytes = Vec::new();
-        let mut any = false;
-        while let Some(row) = rows.next()? {
-            any = true;
-            bytes.extend_from_slice(row.get_ref(0)?.as_blob()?);
-        }
-        Ok(if any {
-            String::from_utf8(bytes).ok()
-        } else {
-            None
+    }
+
+    /// Waits for it: how many spans were checked, and what was found (place, message).
+    pub(super) fn finish(self) -> Result<Found> {
+        self.running.join().unwrap_or_else(|_| {
+            Err(crate::error::Error::CheckFailed(
+                "the thread of the appearance check panicked".into(),
+            ))
         })
     }
+}
+
+/// How many spans (appearances and evidence quotes) check 6 looks at.
+fn count_spans(replayed: &Connection) -> Result<u64> {
+    Ok(replayed.query_row(
+        "SELECT (SELECT count(*) FROM appearances) + (SELECT count(*) FROM status_events WHERE evidence_exact IS NOT NULL)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// Every appearance and evidence quote of the replayed tables (exactly what the journal
+/// says) against the ledger's stored text: how many were checked, and what was found.
+fn check_appearances(
+    ledger: &Connection,
+    replayed: &Connection,
+    tick: &mut dyn FnMut(),
+) -> Result<Found> {
+    // One pass in source order, sorted by SQLite (spilling to disk when large), rather
+    // than an index lookup per appearance: each source's text is read once.
+    let mut stmt = replayed.prepare(
+        "SELECT source, what, start, end, exact, prefix, suffix, fragments FROM (
+            SELECT source, 0 AS kind, id, 'appearance ' || id || ' of claim ' || claim_id AS what,
+                   start, end, exact, prefix, suffix, fragments
+              FROM appearances
+            UNION ALL
+            SELECT evidence, 1, id, 'evidence of status event ' || id || ' of claim ' || claim_id,
+                   evidence_start, evidence_end, evidence_exact, NULL, NULL, NULL
+              FROM status_events WHERE evidence_exact IS NOT NULL)
+         ORDER BY +source, kind, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<String> = None;
+    let mut text: Option<String> = None;
+    let mut offsets: Vec<usize> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut checked = 0u64;
+    while let Some(row) = rows.next()? {
+        let sha: String = row.get(0)?;
+        let what: String = row.get(1)?;
+        let (start, end): (i64, i64) = (row.get(2)?, row.get(3)?);
+        let exact: String = row.get(4)?;
+        let prefix: Option<String> = row.get(5)?;
+        let suffix: Option<String> = row.get(6)?;
+        let fragments: Option<String> = row.get(7)?;
+        if current.as_deref() != Some(sha.as_str()) {
+            text = stored_text(ledger, &sha)?;
+            offsets = text
+                .as_ref()
+                .map(|t| t.char_indices().map(|(b, _)| b).chain([t.len()]).collect())
+                .unwrap_or_default();
+            current = Some(sha.clone());
+        }
+        checked += 1;
+        tick();
+        let place = format!("{what} in source {sha}");
+        let Some(text) = &text else {
+            found.push((place, "its source has no stored UTF-8 text".into()));
+            continue;
+        };
+        if let Some(message) = check_span(text, &offsets, start, end, &exact, prefix, suffix) {
+            found.extend(message.into_iter().map(|m| (place.clone(), m)));
+        }
+        if let Some(fragments) = fragments
+            && let Err(why) =
+                check_fragments(&fragments, start.max(0) as usize, end.max(0) as usize)
+        {
+            found.push((place.clone(), why));
+        }
+    }
+    Ok((checked, found))
+}
+
+/// A source's text as quotes anchor in it: a web page's derived text, else its bytes when
+/// they are UTF-8 (`None` when it has neither).
+fn stored_text(conn: &Connection, sha256: &str) -> Result<Option<String>> {
+    if let Some(text) = crate::store::verify_derived::derived_text(conn, sha256)? {
+        return Ok(Some(text)); // a web page's quotes are in its derived text
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.data FROM blob_chunks c JOIN blobs b ON b.id = c.blob_id
+          WHERE b.sha256 = ?1 ORDER BY c.chunk",
+    )?;
+    let mut rows = stmt.query(params![sha256])?;
+    let mut bytes = Vec::new();
+    let mut any = false;
+    while let Some(row) = rows.next()? {
+        any = true;
+        bytes.extend_from_slice(row.get_ref(0)?.as_blob()?);
+    }
+    Ok(if any {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
+    })
 }
 
 /// What is wrong with a span of `text` (`offsets`: the byte offset of each code point, and

@@ -6,27 +6,8 @@ use super::*;
 impl Verifier<'_> {
     /// 4. Every derived table against the replayed journal.
     pub(super) fn tables(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-        let list = |conn: &Connection| -> Result<Vec<String>> {
-            Ok(conn
-                .prepare(
-                    // A full-text index keeps its inverted index in shadow tables (_data,
-                    // _idx) whose bytes depend on the order of writes: SQLite's
-                    // integrity_check proves them consistent with the index's content, which
-                    // is compared here like any table (as are _docsize and _config).
-                    // Litestream keeps its own bookkeeping in `_litestream_*` tables of the
-                    // ledger it replicates (README, Team use): not ours, not compared.
-                    "SELECT name FROM sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                     AND name NOT LIKE '\\_litestream\\_%' ESCAPE '\\'
-                     AND NOT EXISTS (SELECT 1 FROM sqlite_master v
-                         WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%'
-                         AND (t.name = v.name || '_data' OR t.name = v.name || '_idx'))
-                     ORDER BY name",
-                )?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?)
-        };
-        let schema_tables = list(self.rebuilt.as_ref().expect("the replay is done"))?;
-        let ledger_tables = list(self.conn)?;
+        let schema_tables = std::mem::take(&mut self.rebuilt_tables);
+        let ledger_tables = derived_and_record_tables(self.conn)?;
         for t in &ledger_tables {
             if !schema_tables.contains(t) {
                 self.problem("table", format!("table {t}"), "is not part of the schema");
@@ -36,13 +17,29 @@ impl Verifier<'_> {
             .into_iter()
             .filter(|t| !RECORD_TABLES.contains(&t.as_str()))
             .collect();
+        // A full-text index was replayed as a plain table (src/store/replay.rs): its rows
+        // are compared with the ledger's content table, its settings like any table, and
+        // its inverted index is checked against that content by integrity_check.
+        let search = std::mem::take(&mut self.plain_search);
         progress(Progress::Stage("tables", derived.len() as u64));
         for table in derived {
+            self.report.tables += 1;
+            progress(Progress::Advance(1));
             if !ledger_tables.contains(&table) {
                 self.problem("table", format!("table {table}"), "is missing");
                 continue;
             }
-            if let Err(e) = self.compare_table(&table) {
+            let compared = if let Some(index) = search.iter().find(|s| s.name == table) {
+                self.compare_search(&index.name, &index.columns)
+            } else if search
+                .iter()
+                .any(|s| table.strip_suffix("_content") == Some(s.name.as_str()))
+            {
+                continue; // compared with the index itself
+            } else {
+                self.compare_table(&table)
+            };
+            if let Err(e) = compared {
                 // A table SQLite cannot even read (a corrupt full-text index) is a finding.
                 self.problem(
                     "table",
@@ -50,27 +47,33 @@ impl Verifier<'_> {
                     format!("cannot be read: {e}"),
                 );
             }
-            self.report.tables += 1;
-            progress(Progress::Advance(1));
         }
         Ok(())
     }
 
+    /// A full-text index's content table (FTS5's `id, c0, c1, ...`) against the plain table
+    /// the replay wrote in its place.
+    fn compare_search(&mut self, name: &str, columns: &[String]) -> Result<()> {
+        let content = format!("{name}_content");
+        let mut names = vec!["id".to_string()];
+        names.extend((0..columns.len()).map(|i| format!("c{i}")));
+        let ours = format!("SELECT {} FROM \"{content}\" ORDER BY id", names.join(", "));
+        let replayed: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let theirs = format!(
+            "SELECT rowid, {} FROM \"{name}\" ORDER BY rowid",
+            replayed.join(", ")
+        );
+        self.compare_rows(&content, &ours, &theirs, &names, &[0])
+    }
+
     pub(super) fn compare_table(&mut self, table: &str) -> Result<()> {
         let mut columns: Vec<(String, i64)> = self
-            .rebuilt
-            .as_ref()
-            .expect("the replay is done")
+            .replayed()
             .prepare("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")?
             .query_map(params![table], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         columns.retain(|(_, pk)| *pk > 0);
-        if columns.is_empty() {
-            // No declared key (a full-text index): its rowid is the key.
-            names.insert(0, "rowid".to_string());
-            columns.push(("rowid".to_string(), 1));
-        }
         columns.sort_by_key(|(_, pk)| *pk);
         let key_cols: Vec<usize> = if columns.is_empty() {
             (0..names.len()).collect()
@@ -90,12 +93,21 @@ impl Verifier<'_> {
             select.join(", "),
             order.join(", ")
         );
-        let mut ours = self.conn.prepare(&sql)?;
-        let mut theirs = self
-            .rebuilt
-            .as_ref()
-            .expect("the replay is done")
-            .prepare(&sql)?;
+        self.compare_rows(table, &sql, &sql, &names, &key_cols)
+    }
+
+    /// Merges the ledger's rows (`ours`) with the replayed ones (`theirs`), both sorted by
+    /// the columns `key_cols` of `names`, and reports each difference under `table`.
+    fn compare_rows(
+        &mut self,
+        table: &str,
+        ours: &str,
+        theirs: &str,
+        names: &[String],
+        key_cols: &[usize],
+    ) -> Result<()> {
+        let mut ours = self.conn.prepare(ours)?;
+        let mut theirs = self.replayed().prepare(theirs)?;
         let width = names.len();
         let read = |row: &rusqlite::Row| -> rusqlite::Result<Vec<SqlValue>> {
             (0..width).map(|i| row.get::<_, SqlValue>(i)).collect()
