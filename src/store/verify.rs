@@ -32,8 +32,8 @@
 //! sees the same ledger (src/store/verify_sqlite.rs). Tables are then compared as two
 //! sorted streams (merge by primary key) while, on that third connection and a second one
 //! to the replayed tables, appearances are re-checked in source order on another thread,
-//! each source's text read once (when there is no third connection, one after the other). Differences are capped per table so one broken
-//! column does not bury the rest. A report is data: the command prints one problem per line
+//! each source's text read once (when there is no third connection, one after the
+//! other). Differences are capped per table so one broken column does not bury the rest. A report is data: the command prints one problem per line
 //! on stdout.
 
 use std::fmt;
@@ -163,8 +163,6 @@ pub fn verify(
         report: Report::default(),
         tree: Default::default(),
         rebuilt: None,
-        rebuilt_tables: Vec::new(),
-        plain_search: Vec::new(),
         sources: Vec::new(),
         origin: None,
     };
@@ -187,13 +185,12 @@ pub fn verify(
     // SQLite's checks are done long before the replay is; their connection (same snapshot)
     // and a second one to the replayed tables let the appearances be checked on another
     // core while the tables are compared here.
+    progress(Progress::Stage("sqlite checks", 0));
     let (sqlite_found, second) = sqlite_checks.finish(v.conn)?;
     let beside = match (second, replayed.reader()) {
         (Some(ledger), Ok(reader)) => Some(sources::Appearances::start(ledger, reader)),
         _ => None,
     };
-    v.rebuilt_tables = std::mem::take(&mut replayed.tables);
-    v.plain_search = std::mem::take(&mut replayed.plain_search);
     v.rebuilt = Some(replayed);
     v.tables(progress)?;
     v.sources(options.quick, progress)?;
@@ -219,10 +216,6 @@ struct Verifier<'c> {
     tree: super::verify_merkle::Tree,
     /// The replayed tables, once the journal is through.
     rebuilt: Option<super::replay::Replayed>,
-    /// The schema's tables, as the replay created them.
-    rebuilt_tables: Vec<String>,
-    /// The full-text indexes the replay wrote as plain tables.
-    plain_search: Vec<super::replay::PlainSearch>,
     /// (sha256, size, seq) of every source the journal adds.
     sources: Vec<(String, u64, i64)>,
     /// The origin line of the genesis entry.

@@ -6,7 +6,9 @@ use super::*;
 impl Verifier<'_> {
     /// 4. Every derived table against the replayed journal.
     pub(super) fn tables(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<()> {
-        let schema_tables = std::mem::take(&mut self.rebuilt_tables);
+        let replayed = self.rebuilt.as_mut().expect("the replay is done");
+        let schema_tables = std::mem::take(&mut replayed.tables);
+        let search = std::mem::take(&mut replayed.plain_search);
         let ledger_tables = derived_and_record_tables(self.conn)?;
         for t in &ledger_tables {
             if !schema_tables.contains(t) {
@@ -20,7 +22,6 @@ impl Verifier<'_> {
         // A full-text index was replayed as a plain table (src/store/replay.rs): its rows
         // are compared with the ledger's content table, its settings like any table, and
         // its inverted index is checked against that content by integrity_check.
-        let search = std::mem::take(&mut self.plain_search);
         progress(Progress::Stage("tables", derived.len() as u64));
         for table in derived {
             self.report.tables += 1;
